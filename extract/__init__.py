@@ -1,0 +1,1 @@
+"""PDF → pages, ruled tables with merged cells, text lines (no schema knowledge here)."""

@@ -1,0 +1,45 @@
+"""Which pages can be forms: a cheap test on a page's text, before any table work."""
+
+from __future__ import annotations
+
+import re
+
+# A form's title line: "…绩效目标申报表", "…绩效目标表", optionally with a sheet name and/or year in
+# brackets. A sentence that merely mentions such a table ("详见单位的项目绩效目标表") is not a title.
+_TITLE = re.compile(
+    r"^(?!详见|见|参见|附件)[^，。；：:,;]{0,40}绩效目标(?:申报)?表"
+    r"(?:[（(][^（）()]{1,16}[）)])?(?:[（(]?\d{4}\s*年度?[）)]?)?$"
+)
+_SHEET = re.compile(r"[（(]([^（）()]{2,16})[）)]")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def is_title(line: str) -> bool:
+    return bool(_TITLE.match(squash(line)))
+
+
+def title_parts(line: str) -> tuple[str, str | None]:
+    """("财政项目支出绩效目标申报表", "项目总体情况") from the title line."""
+    t = squash(line)
+    m = re.search(r"绩效目标(?:申报)?表", t)
+    base = t[: m.end()] if m else t
+    sheet = None
+    for s in _SHEET.findall(t[m.end():] if m else ""):
+        if not _YEAR.search(s):
+            sheet = s
+    return base, sheet
+
+
+def year_of(text: str) -> int | None:
+    m = _YEAR.search(squash(text))
+    return int(m.group(1)) if m else None
+
+
+def page_may_be_form(text: str) -> bool:
+    """First pass on a page's whole text (one line per text line)."""
+    return any(is_title(line) for line in text.splitlines() if "绩效目标" in line)

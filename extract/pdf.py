@@ -1,0 +1,422 @@
+"""Reading a PDF's text layer: which pages are forms, their ruled tables, cells and lines.
+
+pypdfium2 does the cheap first pass over every page (its text, about a millisecond a page) and
+tells which characters a clip path hides; pdfplumber parses only the pages that can be forms.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import hashlib
+import os
+from pathlib import Path
+
+from . import classify
+from .errors import Corrupt, Empty, Encrypted, NotAPdf, TooLarge
+from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
+from .model import Cell, Document, Line, Page, Table
+
+MAX_BYTES = 512 * 1024 * 1024
+_HEADER_WINDOW = 1024
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
+    """Cheap checks before any parser sees the file."""
+    size = Path(path).stat().st_size
+    if size == 0:
+        raise Empty("the file is empty (0 bytes)")
+    if size > max_bytes:
+        raise TooLarge(f"{size} bytes is over the limit of {max_bytes}")
+    with open(path, "rb") as f:
+        head = f.read(_HEADER_WINDOW)
+    if b"%PDF-" not in head:
+        raise NotAPdf("no %PDF- header: this is not a PDF file")
+
+
+def open_pdfium(path: str | os.PathLike):
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise Encrypted("the PDF is encrypted (password required)") from e
+        raise Corrupt(f"the PDF cannot be parsed: {msg}") from e
+    if len(pdf) == 0:
+        raise Empty("the PDF has no pages")
+    return pdf
+
+
+def page_texts(pdf) -> list[str]:
+    """Every page's text layer, one text line per line (the first pass)."""
+    out = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        tp = page.get_textpage()
+        out.append(tp.get_text_range())
+        tp.close()
+        page.close()
+    return out
+
+
+# ---------------------------------------------------------------- pure helpers (testable)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\uf900" <= ch <= "\ufaff"
+
+
+def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]:
+    """Group characters (dicts with text, x0, x1, top, bottom, size) into printed lines.
+
+    With ``split_gap`` (in font sizes), a wide horizontal gap starts a separate line, so that
+    two texts side by side on a page ("填报单位：" … "金额单位：元") stay apart.
+    """
+    rows: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if rows:
+            last = rows[-1]
+            top = min(c["top"] for c in last)
+            bottom = max(c["bottom"] for c in last)
+            if top <= mid <= bottom:
+                last.append(ch)
+                continue
+        rows.append([ch])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        pieces: list[list[dict]] = [[row[0]]]
+        for ch in row[1:]:
+            prev = pieces[-1][-1]
+            size = max(prev.get("size") or 0, ch.get("size") or 0, 1.0)
+            if split_gap is not None and ch["x0"] - prev["x1"] > split_gap * size:
+                pieces.append([ch])
+            else:
+                pieces[-1].append(ch)
+        for piece in pieces:
+            lines.append(_line(piece))
+    return [ln for ln in lines if ln.text.strip()]
+
+
+def _line(chars: list[dict]) -> Line:
+    text = []
+    prev = None
+    for ch in chars:
+        t = ch["text"]
+        if prev is not None and t != " " and prev["text"] != " ":
+            size = max(prev.get("size") or 0, ch.get("size") or 0, 1.0)
+            if ch["x0"] - prev["x1"] > 0.35 * size:
+                text.append(" ")
+        text.append(t)
+        prev = ch
+    s = "".join(text).strip()
+    bbox = (
+        min(c["x0"] for c in chars),
+        min(c["top"] for c in chars),
+        max(c["x1"] for c in chars),
+        max(c["bottom"] for c in chars),
+    )
+    sizes = sorted(c.get("size") or 0 for c in chars)
+    return Line(text=s, bbox=bbox, size=round(sizes[len(sizes) // 2], 2))
+
+
+def _cell_index(t: GridTable) -> dict[tuple[int, int], int]:
+    idx = {}
+    for i, c in enumerate(t.cells):
+        for r in range(c.row, c.row + c.rowspan):
+            for k in range(c.col, c.col + c.colspan):
+                idx[(r, k)] = i
+    return idx
+
+
+def _locate(t: GridTable, idx: dict, x: float, y: float) -> int | None:
+    if not (t.xs[0] <= x <= t.xs[-1] and t.ys[0] <= y <= t.ys[-1]):
+        return None
+    c = min(max(bisect.bisect_right(t.xs, x) - 1, 0), len(t.xs) - 2)
+    r = min(max(bisect.bisect_right(t.ys, y) - 1, 0), len(t.ys) - 2)
+    return idx.get((r, c))
+
+
+def _lines_text(lines: list[Line]) -> str:
+    return "\n".join(ln.text for ln in lines)
+
+
+def assemble_page(
+    number: int,
+    width: float,
+    height: float,
+    chars: list[dict],
+    segs: list[Seg],
+    hidden: list[dict] | None = None,
+) -> Page:
+    """Tables with their cells' text, and the lines outside tables, from a page's raw parts.
+
+    ``hidden`` are characters a clip path hides, each with the ``clip`` box it was drawn in:
+    they belong to the cell their clip box is in, never to the cell they happen to lie over.
+    """
+    grids = find_tables(segs)
+    per_cell: list[list[list[dict]]] = [[[] for _ in g.cells] for g in grids]
+    hidden_per_cell: list[list[list[dict]]] = [[[] for _ in g.cells] for g in grids]
+    indexes = [_cell_index(g) for g in grids]
+    outside: list[dict] = []
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for ti, g in enumerate(grids):
+            ci = _locate(g, indexes[ti], cx, cy)
+            if ci is not None:
+                per_cell[ti][ci].append(ch)
+                break
+        else:
+            outside.append(ch)
+    for ch in hidden or []:
+        x0, top, x1, bottom = ch["clip"]
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        for ti, g in enumerate(grids):
+            ci = _locate(g, indexes[ti], cx, cy)
+            if ci is not None:
+                hidden_per_cell[ti][ci].append(ch)
+                break
+    tables = []
+    for ti, g in enumerate(grids):
+        cells = []
+        for ci, gc in enumerate(g.cells):
+            visible = per_cell[ti][ci]
+            cell = Cell(
+                row=gc.row,
+                col=gc.col,
+                rowspan=gc.rowspan,
+                colspan=gc.colspan,
+                bbox=tuple(round(v, 2) for v in gc.bbox),
+                lines=build_lines(visible),
+            )
+            if hidden_per_cell[ti][ci]:
+                cell.hidden_before, cell.hidden_after = _split_hidden(visible, hidden_per_cell[ti][ci])
+            cells.append(cell)
+        tables.append(
+            Table(page=number, bbox=tuple(round(v, 2) for v in g.bbox), n_rows=g.n_rows, n_cols=g.n_cols, cells=cells)
+        )
+    lines = build_lines(outside, split_gap=3.0)
+    title = next((ln.text for ln in lines if classify.is_title(ln.text)), None)
+    return Page(number=number, width=width, height=height, lines=lines, tables=tables, title=title)
+
+
+def _split_hidden(visible: list[dict], hidden: list[dict]) -> tuple[str, str]:
+    """The hidden characters before and after the visible ones, in reading order."""
+    tagged = [dict(c, _hidden=False) for c in visible] + [dict(c, _hidden=True) for c in hidden]
+    before: list[dict] = []
+    after: list[dict] = []
+    seen_visible = False
+    for line in _ordered_rows(tagged):
+        for ch in line:
+            if not ch["_hidden"]:
+                seen_visible = True
+            elif seen_visible:
+                after.append(ch)
+            else:
+                before.append(ch)
+    # Characters after the last visible one that were put in "before" cannot occur: reading order.
+    return _lines_text(build_lines(before)), _lines_text(build_lines(after))
+
+
+def _ordered_rows(chars: list[dict]) -> list[list[dict]]:
+    rows: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if rows and min(c["top"] for c in rows[-1]) <= mid <= max(c["bottom"] for c in rows[-1]):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    return [sorted(r, key=lambda c: c["x0"]) for r in rows]
+
+
+# ---------------------------------------------------------------- PDF access
+
+
+def _segments(page) -> list[Seg]:
+    segs: list[Seg] = []
+    area = float(page.width) * float(page.height)
+    for ln in page.lines:
+        s = segment_from_line(ln["x0"], ln["top"], ln["x1"], ln["bottom"])
+        if s:
+            segs.append(s)
+    for r in page.rects:
+        w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
+        if not r.get("stroke") and not r.get("fill"):
+            continue
+        if not r.get("stroke") and (w * h > 0.5 * area or _is_white(r.get("non_stroking_color"))):
+            continue  # page background or an invisible fill
+        segs += segments_from_rect(r["x0"], r["top"], r["x1"], r["bottom"])
+    return segs
+
+
+def _is_white(color) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return color >= 0.99
+    vals = list(color)
+    if len(vals) == 4:  # CMYK
+        return all(v <= 0.01 for v in vals)
+    return bool(vals) and all(isinstance(v, (int, float)) and v >= 0.99 for v in vals)
+
+
+def hidden_chars(pdfium_page, page_height: float) -> list[dict]:
+    """Characters whose centre lies outside the clip path they are drawn in."""
+    import pypdfium2.raw as raw
+
+    tp = pdfium_page.get_textpage()
+    out = []
+    clip_cache: dict[int, tuple[float, float, float, float] | None] = {}
+    try:
+        for i in range(tp.count_chars()):
+            text = tp.get_text_range(i, 1)
+            if not text.strip():
+                continue
+            obj = raw.FPDFText_GetTextObject(tp.raw, i)
+            if not obj:
+                continue
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            if key not in clip_cache:
+                clip_cache[key] = _clip_box(raw, obj)
+            clip = clip_cache[key]
+            if clip is None:
+                continue
+            x0, y0, x1, y1 = tp.get_charbox(i)
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            cl, cb, cr, ct = clip
+            if cl - 0.5 <= cx <= cr + 0.5 and cb - 0.5 <= cy <= ct + 0.5:
+                continue
+            out.append(
+                {
+                    "text": text,
+                    "x0": x0,
+                    "x1": x1,
+                    "top": page_height - y1,
+                    "bottom": page_height - y0,
+                    "size": max(y1 - y0, 1.0),
+                    "clip": (cl, page_height - ct, cr, page_height - cb),
+                }
+            )
+    finally:
+        tp.close()
+    return out
+
+
+def _clip_box(raw, obj) -> tuple[float, float, float, float] | None:
+    """The bounding box (left, bottom, right, top) of an object's clip path, or None."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for p in range(raw.FPDFClipPath_CountPaths(clip)):
+        pts = []
+        for s in range(raw.FPDFClipPath_CountPathSegments(clip, p)):
+            seg = raw.FPDFClipPath_GetPathSegment(clip, p, s)
+            if seg and raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
+                pts.append((x.value, y.value))
+        if not pts:
+            continue
+        b = (min(q[0] for q in pts), min(q[1] for q in pts), max(q[0] for q in pts), max(q[1] for q in pts))
+        # Several clip paths apply together: the visible region is their intersection.
+        box = b if box is None else (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
+    return box
+
+
+def _match_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Split pdfplumber's characters into visible ones and (pdfium-located) hidden ones."""
+    if not hidden:
+        return chars, []
+    pool: dict[str, list[dict]] = {}
+    for h in hidden:
+        pool.setdefault(h["text"], []).append(h)
+    visible, gone = [], []
+    for ch in chars:
+        cands = pool.get(ch["text"])
+        hit = None
+        if cands:
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            size = ch.get("size") or 10
+            for h in cands:
+                dx = abs((h["x0"] + h["x1"]) / 2 - cx)
+                dy = abs((h["top"] + h["bottom"]) / 2 - cy)
+                if dx < 0.5 * size and dy < 0.6 * size:
+                    hit = h
+                    break
+        if hit is None:
+            visible.append(ch)
+        else:
+            cands.remove(hit)
+            gone.append(dict(ch, clip=hit["clip"]))
+    return visible, gone
+
+
+def read_page(plumber_page, pdfium_page, number: int) -> Page:
+    plumber_page = plumber_page.dedupe_chars()
+    chars = [c for c in plumber_page.chars if c.get("upright", True)]
+    height = float(plumber_page.height)
+    hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []
+    visible, gone = _match_hidden(chars, hidden)
+    return assemble_page(number, float(plumber_page.width), height, visible, _segments(plumber_page), gone)
+
+
+def _continues(page: Page) -> bool:
+    """A page without a title continues the form before it when it starts with a table."""
+    if page.title or not page.tables:
+        return False
+    first_top = min(t.bbox[1] for t in page.tables)
+    above = [ln for ln in page.lines if ln.bbox[3] <= first_top]
+    return all(len(ln.text) <= 12 for ln in above)
+
+
+def read_document(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Document:
+    """The form pages of a born-digital PDF (pages that cannot be forms are skipped cheaply)."""
+    import pdfplumber
+
+    check_file(path, max_bytes)
+    digest = sha256_file(path)
+    pdf = open_pdfium(path)
+    try:
+        texts = page_texts(pdf)
+        candidates = [i for i, t in enumerate(texts) if classify.page_may_be_form(t)]
+        pages: list[Page] = []
+        if candidates:
+            try:
+                plumber = pdfplumber.open(path)
+            except Exception as e:  # pdfminer raises many kinds on damaged files
+                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
+            with plumber:
+                i = 0
+                wanted = set(candidates)
+                while i < len(texts):
+                    if i in wanted:
+                        page = read_page(plumber.pages[i], pdf[i], i + 1)
+                        if page.title:
+                            pages.append(page)
+                            # Following pages that continue the form (a table running over).
+                            j = i + 1
+                            while j < len(texts) and j not in wanted:
+                                nxt = read_page(plumber.pages[j], pdf[j], j + 1)
+                                if not _continues(nxt):
+                                    break
+                                pages.append(nxt)
+                                j += 1
+                            i = j
+                            continue
+                    i += 1
+        return Document(
+            path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages)
+        )
+    finally:
+        pdf.close()

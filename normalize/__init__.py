@@ -1,0 +1,1 @@
+"""Labels → canonical schema, value parsing, checks and flags (no PDF I/O here)."""

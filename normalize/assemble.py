@@ -1,0 +1,433 @@
+"""Form pages → label/value pieces → filings (the canonical records of SPEC.md).
+
+A sheet is a titled page plus the pages that continue it. Sheets of one project (joined by
+项目名称) make one filing. Inside a sheet, each table row is read in one of four modes: label/value
+pairs, or one of the repeating blocks (indicators, cost items, safeguards) recognised by their
+header row. Values keep their cell, page and box for provenance and for the checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract import classify
+from extract.model import Cell, Document, Line, Page, Table
+
+from . import labels as labels_mod
+from .labels import TABLE, Match
+from .text import join_lines, split_label
+from .values import unit_in
+
+
+@dataclass
+class Piece:
+    """A value as found: its text and where it came from."""
+
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    cell: Cell | None = None
+    lines: list[Line] = field(default_factory=list)
+    first: bool = True  # the first value in its cell (text hidden before the cell belongs to it)
+    last: bool = True  # the last value in its cell (text hidden after it, and the cell's end)
+    label: str = ""  # the label as printed
+    method: str = "text"
+    confidence: float = 1.0
+
+
+@dataclass
+class Sheet:
+    pages: list[Page]
+    title: str | None = None
+    sheet_name: str | None = None
+    year: int | None = None
+    unit: str | None = None
+    values: dict[str, Piece] = field(default_factory=dict)  # "fields.x" / "funding.x" → piece
+    indicators: list[dict[str, Piece]] = field(default_factory=list)
+    cost_items: list[dict[str, Piece]] = field(default_factory=list)
+    cost_total: Piece | None = None
+    safeguards: list[dict[str, Piece | bool]] = field(default_factory=list)
+    unmapped: list[tuple[str, Piece]] = field(default_factory=list)  # (label, value)
+
+    @property
+    def project_name(self) -> str:
+        p = self.values.get("fields.project_name")
+        return p.text if p else ""
+
+
+def _bbox_union(boxes) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (
+        round(min(b[0] for b in boxes), 2),
+        round(min(b[1] for b in boxes), 2),
+        round(max(b[2] for b in boxes), 2),
+        round(max(b[3] for b in boxes), 2),
+    )
+
+
+def piece_of(lines: list[Line], page: int, cell: Cell | None, **kw) -> Piece:
+    text = join_lines([ln.text for ln in lines])
+    if lines:
+        bbox = _bbox_union(ln.bbox for ln in lines)
+    elif cell is not None:
+        bbox = cell.bbox
+    else:
+        bbox = (0.0, 0.0, 0.0, 0.0)
+    conf = min((ln.confidence for ln in lines), default=cell.confidence if cell else 1.0)
+    method = cell.method if cell is not None else "text"
+    return Piece(text=text, page=page, bbox=bbox, cell=cell, lines=list(lines), confidence=conf, method=method, **kw)
+
+
+def cell_text(cell: Cell) -> str:
+    return join_lines([ln.text for ln in cell.lines])
+
+
+# ------------------------------------------------------------------------------------ labels
+
+
+def label_match(text: str, fuzzy: bool = True) -> Match | None:
+    t = text.strip()
+    if not t or len(t) > 30:
+        return None
+    return TABLE.match(t, fuzzy=fuzzy)
+
+
+def inline_segments(cell: Cell) -> list[tuple[Match | None, str, list[Line]]] | None:
+    """Split a cell whose lines start with their own labels ("依据：…", "必要性：…")."""
+    segs: list[tuple[Match | None, str, list[Line]]] = []
+    for ln in cell.lines:
+        sp = split_label(ln.text)
+        m = label_match(sp[0], fuzzy=False) if sp else None
+        if sp and m and m.kind != "sections":
+            rest = sp[1]
+            first = [Line(text=rest, bbox=ln.bbox, size=ln.size, confidence=ln.confidence)] if rest.strip() else []
+            segs.append((m, sp[0], first))
+        elif segs:
+            segs[-1][2].append(ln)
+        else:
+            segs.append((None, "", [ln]))
+    if not any(m for m, _, _ in segs):
+        return None
+    return segs
+
+
+# ------------------------------------------------------------------------------------ sheets
+
+
+def sheets_of(doc: Document) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    for page in doc.pages:
+        if page.title or not sheets:
+            base, name = classify.title_parts(page.title or "")
+            year = None
+            for ln in page.lines:
+                if page.tables and ln.bbox[1] > page.tables[0].bbox[1]:
+                    break
+                year = year or classify.year_of(ln.text)
+            sheets.append(Sheet(pages=[page], title=base if page.title else None, sheet_name=name, year=year))
+        else:
+            sheets[-1].pages.append(page)
+    for sh in sheets:
+        SheetReader(sh).read()
+    return sheets
+
+
+class SheetReader:
+    """Reads one sheet's lines and tables into its Sheet."""
+
+    def __init__(self, sheet: Sheet):
+        self.sheet = sheet
+        self.mode = "kv"
+        self.columns: list[tuple[str, float, float]] = []  # (role, x0, x1) of the block's header
+        self.funding_ctx: str | None = None  # "total" | "annual"
+        self.pending_below: list[tuple[Match, str, float, float]] = []
+        self.carry: dict[str, Piece] = {}  # level1 / level2 carried down and over page breaks
+
+    # -- assignment
+    def assign(self, m: Match, label: str, piece: Piece) -> None:
+        piece.label = label
+        if m.kind == "fields":
+            path = f"fields.{m.key}"
+        elif m.kind == "funding":
+            path = f"funding.{m.key}"
+            if m.key in ("total", "annual"):
+                self.funding_ctx = m.key
+        elif m.kind == "funding_contextual":
+            ctx = self.funding_ctx or "annual"
+            path = f"funding.{ctx}_{m.key}"
+        else:
+            return
+        if m.kind == "fields":
+            self.funding_ctx = None
+        if path not in self.sheet.values:
+            self.sheet.values[path] = piece
+        elif piece.text and piece.text != self.sheet.values[path].text:
+            self.sheet.unmapped.append((f"{label} (second value)", piece))
+
+    def section(self, m: Match, text: str) -> None:
+        if m.key == "funding":
+            self.sheet.unit = self.sheet.unit or unit_in(text)
+        elif m.key != "amount_unit":
+            self.funding_ctx = None
+
+    # -- free lines (outside tables): "项目名称：…", "金额单位：元", "填报单位（盖章）："
+    def read_lines(self, page: Page) -> None:
+        lines = [ln for ln in page.lines if ln.text != page.title and not classify.is_title(ln.text)]
+        skip = set()
+        for i, ln in enumerate(lines):
+            if i in skip:
+                continue
+            sp = split_label(ln.text)
+            if not sp:
+                continue
+            m = label_match(sp[0])
+            if not m:
+                continue
+            value_lines = [Line(text=sp[1], bbox=ln.bbox, size=ln.size)] if sp[1].strip() else []
+            if not value_lines and i + 1 < len(lines):
+                nxt = lines[i + 1]
+                same_row = abs(nxt.bbox[1] - ln.bbox[1]) < ln.size * 0.6 and nxt.bbox[0] > ln.bbox[2]
+                if same_row and not split_label(nxt.text):
+                    value_lines = [nxt]
+                    skip.add(i + 1)
+            if m.kind == "sections":
+                if m.key == "amount_unit":
+                    self.sheet.unit = self.sheet.unit or unit_in(sp[1])
+                continue
+            piece = piece_of(value_lines, page.number, None)
+            if not value_lines:
+                piece.bbox = tuple(round(v, 2) for v in ln.bbox)
+            self.assign(m, sp[0], piece)
+
+    # -- tables
+    def read(self) -> None:
+        for page in self.sheet.pages:
+            self.read_lines(page)
+            for table in page.tables:
+                self.read_table(table)
+
+    def read_table(self, table: Table) -> None:
+        starts: dict[int, list[Cell]] = {}
+        for c in table.cells:
+            starts.setdefault(c.row, []).append(c)
+        for r in range(table.n_rows):
+            row = sorted(starts.get(r, []), key=lambda c: c.col)
+            covering = sorted(
+                (c for c in table.cells if c.row <= r < c.row + c.rowspan), key=lambda c: c.bbox[0]
+            )
+            block = self.header_block(row)
+            if block:
+                self.start_block(block, row)
+                continue
+            if self.mode != "kv" and self.read_block_row(table.page, row, covering):
+                continue
+            self.mode = "kv"
+            self.read_kv_row(table.page, row)
+
+    # -- blocks
+    _BLOCKS = (
+        ("indicators", "indicator_columns", ({"level3", "target"}, {"level1", "level2", "level3"})),
+        ("cost", "cost_columns", ({"detail", "amount"}, {"project", "activity", "amount"})),
+        ("safeguards", "safeguard_columns", ({"document", "measures"}, {"system", "stages"})),
+    )
+
+    def header_block(self, row: list[Cell]) -> tuple[str, str, list[tuple[str, Cell]]] | None:
+        for mode, kind, needs in self._BLOCKS:
+            roles = []
+            for c in row:
+                key = TABLE.column(cell_text(c), kind)
+                if key:
+                    roles.append((key, c))
+            found = {k for k, _ in roles}
+            if any(n <= found for n in needs):
+                return mode, kind, roles
+        return None
+
+    def start_block(self, block, row: list[Cell]) -> None:
+        mode, _kind, roles = block
+        self.mode = mode
+        cols: list[tuple[str, float, float]] = []
+        prev = None
+        for key, c in sorted(roles, key=lambda kc: kc[1].bbox[0]):
+            if key == "basis":
+                key = "quantity_basis" if prev == "quantity" else "price_basis"
+            cols.append((key, c.bbox[0], c.bbox[2]))
+            prev = key
+        self.columns = cols
+        self.stage_names: dict[float, str] = {}
+
+    def role_of(self, cell: Cell) -> str | None:
+        best, best_ov = None, 0.0
+        for role, x0, x1 in self.columns:
+            ov = min(x1, cell.bbox[2]) - max(x0, cell.bbox[0])
+            if ov > best_ov + 0.5:
+                best, best_ov = role, ov
+        width = cell.bbox[2] - cell.bbox[0]
+        return best if best_ov >= 0.5 * min(width, 1e9) or best_ov > 3 else None
+
+    def read_block_row(self, page: int, row: list[Cell], covering: list[Cell]) -> bool:
+        """One data row of the current block; False when the row ends the block."""
+        # A row that starts with a label of the running text ends the block.
+        for c in row:
+            m = label_match(cell_text(c), fuzzy=False)
+            if m and m.kind in ("fields", "funding") and self.mode != "cost":
+                return False
+        cells: dict[str, list[Cell]] = {}
+        for c in covering:
+            role = self.role_of(c)
+            if role:
+                cells.setdefault(role, []).append(c)
+        if self.mode == "indicators":
+            return self.indicator_row(page, cells)
+        if self.mode == "cost":
+            return self.cost_row(page, row, cells)
+        return self.safeguard_row(page, cells)
+
+    def _piece(self, page: int, cs: list[Cell]) -> Piece:
+        c = cs[0]
+        return piece_of(c.lines, page, c)
+
+    def indicator_row(self, page: int, cells: dict[str, list[Cell]]) -> bool:
+        rec: dict[str, Piece] = {}
+        for role in ("level1", "level2", "level3", "target", "remark"):
+            if role in cells:
+                rec[role] = self._piece(page, cells[role])
+        if not any(p.text for k, p in rec.items() if k in ("level3", "target")):
+            return True  # an empty or spacer row
+        for lvl in ("level1", "level2"):
+            if rec.get(lvl) and rec[lvl].text:
+                self.carry[lvl] = rec[lvl]
+                if lvl == "level1":
+                    self.carry.pop("level2", None)
+            elif lvl in self.carry:
+                rec[lvl] = self.carry[lvl]
+        self.sheet.indicators.append(rec)
+        return True
+
+    def cost_row(self, page: int, row: list[Cell], cells: dict[str, list[Cell]]) -> bool:
+        total_word = any(TABLE.column(cell_text(c), "cost_columns") == "total_row" for c in row)
+        if total_word:
+            if "amount" in cells:
+                self.sheet.cost_total = self._piece(page, cells["amount"])
+            self.mode = "kv"
+            return True
+        rec = {role: self._piece(page, cs) for role, cs in cells.items()}
+        if any(p.text for p in rec.values()):
+            self.sheet.cost_items.append(rec)
+        return True
+
+    def safeguard_row(self, page: int, cells: dict[str, list[Cell]]) -> bool:
+        from .values import ticked
+
+        stage_cells = sorted(cells.get("stages", []), key=lambda c: c.bbox[0])
+        texts = [cell_text(c) for c in stage_cells]
+        if stage_cells and not any(ticked(t) for t in texts) and all(_stage_of(t) for t in texts):
+            # A sub-header naming the stages; the ticks come in the rows below.
+            self.stage_names = {c.bbox[0]: _stage_of(t) for c, t in zip(stage_cells, texts)}
+            return True
+        rec: dict[str, Piece | bool] = {}
+        for role in ("system", "document", "measures"):
+            if role in cells:
+                rec[role] = self._piece(page, cells[role])
+        order = ["stage_planning", "stage_implementation", "stage_closing"]
+        for i, (c, t) in enumerate(zip(stage_cells, texts)):
+            stage = _stage_of(t) or self.stage_names.get(c.bbox[0]) or (order[i] if i < 3 else None)
+            if stage:
+                rec[stage] = ticked(t)
+        if any(isinstance(v, Piece) and v.text for v in rec.values()):
+            self.sheet.safeguards.append(rec)
+        return True
+
+    # -- label / value rows
+    def read_kv_row(self, page: int, row: list[Cell]) -> None:
+        below = self.pending_below
+        self.pending_below = []
+        i = 0
+        labels_in_row: list[tuple[Match, str, Cell]] = []
+        all_labels = True
+        while i < len(row):
+            c = row[i]
+            text = cell_text(c)
+            if not text:
+                i += 1
+                continue
+            m = label_match(text, fuzzy=(i == 0 or text.rstrip().endswith(("：", ":"))))
+            if m and m.kind == "sections":
+                self.section(m, text)
+                i += 1
+                continue
+            if m:
+                j = i + 1
+                vals: list[Cell] = []
+                while j < len(row) and not _is_label_cell(row[j]):
+                    vals.append(row[j])
+                    j += 1
+                filled = [v for v in vals if v.lines]
+                if vals:
+                    src = filled or vals[:1]
+                    lines = [ln for v in src for ln in v.lines]
+                    piece = piece_of(lines, page, src[0])
+                    if len(src) > 1:
+                        piece.bbox = _bbox_union(v.bbox for v in src)
+                    self.assign(m, text, piece)
+                else:
+                    labels_in_row.append((m, text, c))
+                i = j
+                continue
+            all_labels = False
+            hit = next((b for b in below if _overlap(b[2], b[3], c.bbox[0], c.bbox[2]) > 0), None)
+            if hit:
+                self.assign(hit[0], hit[1], piece_of(c.lines, page, c))
+                i += 1
+                continue
+            segs = inline_segments(c)
+            if segs:
+                n = len(segs)
+                for k, (sm, label, lines) in enumerate(segs):
+                    piece = piece_of(lines, page, c, first=(k == 0), last=(k == n - 1))
+                    if sm is None:
+                        if piece.text:
+                            self.sheet.unmapped.append(("", piece))
+                    else:
+                        self.assign(sm, label, piece)
+                i += 1
+                continue
+            # A cell that is neither a known label nor the value of one.
+            nxt = row[i + 1] if i + 1 < len(row) else None
+            if nxt is not None and nxt.lines and not _is_label_cell(nxt) and _looks_like_label(text):
+                self.sheet.unmapped.append((text, piece_of(nxt.lines, page, nxt)))
+                i += 2
+            else:
+                self.sheet.unmapped.append(("", piece_of(c.lines, page, c)))
+                i += 1
+        if labels_in_row and all_labels:
+            self.pending_below = [(m, t, c.bbox[0], c.bbox[2]) for m, t, c in labels_in_row]
+        else:
+            for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
+                self.assign(m, t, piece_of([], page, c))
+
+
+def _stage_of(text: str) -> str | None:
+    t = labels_mod.normalise(text)
+    if "收尾" in t or "完成" in t:
+        return "stage_closing"
+    if "立项" in t or "计划" in t:
+        return "stage_planning"
+    if "实施" in t:
+        return "stage_implementation"
+    return None
+
+
+def _is_label_cell(c: Cell) -> bool:
+    text = cell_text(c)
+    m = label_match(text, fuzzy=text.rstrip().endswith(("：", ":")))
+    return m is not None
+
+
+def _looks_like_label(text: str) -> bool:
+    t = text.strip()
+    return 2 <= len(t) <= 16 and not any(ch.isdigit() for ch in t)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)

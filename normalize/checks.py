@@ -1,0 +1,150 @@
+"""Flags: where a person should look. A check never changes a value.
+
+Truncation combines the cell's geometry (the text runs to the cell's right edge with no room for
+another line) with text cues (ends on a function word, a comma or an open bracket, in the middle
+of a word, or is a cut piece of another value; starts with a closing bracket or a cut word).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+TERMINAL = "。！？!?；;…"
+CLOSERS = "）)》」』】〕]”’"
+OPENERS = "（(《「『【〔[“‘"
+SEPARATORS = "，,、：:—－-/"
+# Characters a Chinese sentence does not end on: prepositions, conjunctions, 的, degree words.
+FUNCTION_WORDS = set("的为和对较及与以并在将把被向从于或且而其之更最很均由按使让给")
+# Single characters that do end a value on their own (units, counters, organisation suffixes).
+STANDALONE = set("年月日元个次人天家项类率度费区市省县镇乡村局部处室办会院所站队组台套份批期段")
+_PAIRS = {"》": "《", "）": "（", ")": "(", "〕": "〔", "]": "[", "】": "【", "」": "「", "』": "『"}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a value's text sits in its cell (computed by the assembler from the cell's lines)."""
+
+    reaches_end: bool = False  # last line runs to the right edge, and no room for another line
+    spans_width: bool = False  # the (single) line runs from the left edge to the right edge
+    lines: int = 0
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def ends_mid_word(v: str) -> bool:
+    """The last word is a lone character cut from a longer one ("区长质量奖成")."""
+    if len(v) < 5 or not _is_cjk(v[-1]) or v[-1] in STANDALONE:
+        return False
+    toks = _jieba().lcut(v[-12:])
+    return len(toks) >= 2 and len(toks[-1]) == 1 and len(toks[-2]) >= 2
+
+
+def starts_mid_word(v: str) -> bool:
+    """The first word is a lone character followed by punctuation ("中，针对…")."""
+    return len(v) >= 3 and _is_cjk(v[0]) and v[1] in "，,、。；;" and v[0] not in STANDALONE
+
+
+def cut_piece(v: str, others: list[str]) -> tuple[bool, bool]:
+    """(head cut, tail cut) when ``v`` is a proper inner piece of another value."""
+    if len(v) < 4:
+        return False, False
+    for w in others:
+        if len(w) > len(v) and v in w:
+            i = w.index(v)
+            return i > 0, i + len(v) < len(w)
+    return False, False
+
+
+def truncated_tail(v: str, geom: Geometry, cut_tail: bool = False) -> str | None:
+    """Why ``v`` looks cut at its end, or None."""
+    v = v.rstrip()
+    if not v:
+        return None
+    last = v[-1]
+    if last in TERMINAL or last in CLOSERS:
+        return None
+    if last in OPENERS:
+        return f"ends on an open bracket {last!r}"
+    if last in SEPARATORS:
+        return f"ends on {last!r}"
+    if len(v) >= 4 and last in FUNCTION_WORDS:
+        return f"ends on the function word {last!r}"
+    if cut_tail:
+        return "is a cut piece of another value"
+    if geom.reaches_end and (geom.lines >= 2 or geom.spans_width):
+        return "the text runs to the cell's edge and stops without a full stop"
+    if ends_mid_word(v):
+        return f"ends in the middle of a word ({v[-6:]!r})"
+    return None
+
+
+def truncated_head(v: str, cut_head: bool = False) -> str | None:
+    v = v.lstrip()
+    if not v:
+        return None
+    if v[0] in CLOSERS or v[0] in "，,、。；;：:":
+        return f"starts with {v[0]!r}"
+    if starts_mid_word(v):
+        return f"starts with a cut word ({v[:4]!r})"
+    if cut_head:
+        return "is a cut piece of another value"
+    return None
+
+
+def unbalanced_brackets(v: str) -> str | None:
+    stack: list[str] = []
+    opens = set(_PAIRS.values())
+    for ch in v:
+        if ch in opens:
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if stack and stack[-1] == _PAIRS[ch]:
+                stack.pop()
+            else:
+                return f"{ch!r} without its opening bracket"
+    if stack:
+        return f"{''.join(stack)!r} not closed"
+    return None
+
+
+_CLAUSE = re.compile(r"[^，。；！？,;!?]+[，。；！？,;!?]?")
+
+
+def duplicated_text(v: str, min_chars: int = 12) -> str | None:
+    """A run of whole clauses that occurs twice in one value."""
+    clauses = [c.strip() for c in _CLAUSE.findall(v) if c.strip()]
+    n = len(clauses)
+    best = ""
+    for i in range(n):
+        for j in range(i + 1, n):
+            k = 0
+            while j + k < n and i + k < j and clauses[i + k] == clauses[j + k]:
+                k += 1
+            run = "".join(clauses[i : i + k])
+            if len(run) >= min_chars and len(run) > len(best):
+                best = run
+    return f"repeated: {best}" if best else None
+
+
+def sum_check(total: Decimal | None, parts: list[Decimal | None]) -> str | None:
+    """"total ≠ a + b + …" when every part is given and they do not add up; None otherwise."""
+    if total is None or not parts or any(p is None for p in parts):
+        return None
+    s = sum(parts, Decimal(0))
+    if s != total:
+        return f"{total} ≠ {' + '.join(str(p) for p in parts)} = {s}"
+    return None

@@ -1,0 +1,181 @@
+"""The label table (labels.toml): loading, validation, and matching printed labels to keys.
+
+Matching goes exact alias → normalised alias → fuzzy (edit distance on the normalised text,
+with a threshold and a margin over the runner-up), so OCR damage and new variants still land
+on the right key and a label that matches nothing is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import schema
+
+TABLE_PATH = Path(__file__).with_name("labels.toml")
+
+# Kinds of key in the table, and where their keys must come from.
+_KIND_KEYS = {
+    "fields": schema.FIELD_KEYS,
+    "funding": schema.FUNDING_KEYS,
+    "funding_contextual": ("fiscal", "other"),
+    "sections": ("funding", "approval", "goals", "composition_breakdown", "safeguards", "amount_unit", "sign"),
+    "indicator_columns": ("level1", "level2", "level3", "target", "remark"),
+    "cost_columns": (*schema.COST_ITEM_KEYS, "basis", "total_row"),
+    "safeguard_columns": ("system", "document", "measures", "stages"),
+    "level1_codes": schema.LEVEL1_CODES,
+    "level2_codes": schema.LEVEL2_CODES,
+}
+# Kinds whose labels stand in the running text of a form (label cells, "label：value" lines).
+# Column headers are matched separately, only where a header row is expected.
+TEXT_KINDS = ("fields", "funding", "funding_contextual", "sections")
+
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d))")
+_PAREN = re.compile(r"[（(][^（）()]*[）)]")
+_TRAIL = re.compile(r"[：:;；,，.。、\s]+$")
+_LOOKALIKE = str.maketrans({"曰": "日", "己": "已", "巳": "已", "末": "未"})
+
+
+class LabelTableError(ValueError):
+    pass
+
+
+def normalise(text: str) -> str:
+    """A label's comparable form: NFKC, no spaces, no enumerator, no trailing colon, no 其中."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    t = _TRAIL.sub("", t)
+    t = _ENUM.sub("", t)
+    t = re.sub(r"^其中[:：]?", "", t)
+    return t
+
+
+def strip_parens(text: str) -> str:
+    return _PAREN.sub("", text)
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str  # one of _KIND_KEYS
+    key: str
+    score: float  # 1.0 exact
+    method: str  # exact | normalised | fuzzy
+
+
+@dataclass(frozen=True)
+class LabelTable:
+    entries: dict[str, dict[str, tuple[str, ...]]]  # kind → key → aliases
+    index: dict[str, tuple[str, str]]  # normalised alias → (kind, key)
+
+    def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
+        """The key a printed label stands for, or None."""
+        if not text or len(text) > 40:
+            return None
+        for candidate, method in ((normalise(text), "normalised"), (normalise(strip_parens(text)), "normalised")):
+            hit = self.index.get(candidate)
+            if hit and hit[0] in kinds:
+                exact = candidate == text.strip()
+                return Match(hit[0], hit[1], 1.0, "exact" if exact else method)
+        if not fuzzy:
+            return None
+        return self._fuzzy(normalise(strip_parens(text)), kinds)
+
+    def _fuzzy(self, t: str, kinds: tuple[str, ...], threshold: float = 0.75, margin: float = 0.08) -> Match | None:
+        if len(t) < 2:
+            return None
+        t = t.translate(_LOOKALIKE)
+        scored: list[tuple[float, str, str]] = []
+        for alias, (kind, key) in self.index.items():
+            if kind not in kinds or abs(len(alias) - len(t)) > max(2, len(alias) // 3):
+                continue
+            scored.append((similarity(t, alias), kind, key))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        best, kind, key = scored[0]
+        runner = next((s for s, k, kk in scored[1:] if (k, kk) != (kind, key)), 0.0)
+        if best >= threshold and best - runner >= margin:
+            return Match(kind, key, round(best, 3), "fuzzy")
+        return None
+
+    def aliases(self, kind: str) -> dict[str, tuple[str, ...]]:
+        return self.entries.get(kind, {})
+
+    def column(self, text: str, kind: str) -> str | None:
+        """The column key a header cell stands for within one block (indicator, cost, safeguard)."""
+        t = normalise(strip_parens(text)) or normalise(text)
+        full = normalise(text)
+        for key, aliases in self.aliases(kind).items():
+            if any(normalise(a) in (t, full) for a in aliases):
+                return key
+        return None
+
+    def level_code(self, text: str, level: int) -> str | None:
+        """The code of an indicator level from the keywords its printed name contains."""
+        t = normalise(text)
+        if not t:
+            return None
+        for code, words in self.aliases(f"level{level}_codes").items():
+            if any(w in t for w in words):
+                return code
+        return "other" if level == 2 else None
+
+
+def similarity(a: str, b: str) -> float:
+    """1 − normalised Levenshtein distance."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return 1.0 - prev[-1] / max(len(a), len(b))
+
+
+def build_table(data: dict) -> LabelTable:
+    """Validate raw TOML data into a LabelTable; raises LabelTableError with every problem found."""
+    problems: list[str] = []
+    entries: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind, keys in data.items():
+        if kind not in _KIND_KEYS:
+            problems.append(f"unknown table [{kind}]")
+            continue
+        entries[kind] = {}
+        for key, aliases in keys.items():
+            if key not in _KIND_KEYS[kind]:
+                problems.append(f"[{kind}] {key} is not a key of the schema")
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+                problems.append(f"[{kind}] {key} must be a list of non-empty strings")
+                continue
+            entries[kind][key] = tuple(aliases)
+    index: dict[str, tuple[str, str]] = {}
+    for kind in TEXT_KINDS:
+        for key, aliases in entries.get(kind, {}).items():
+            for alias in aliases:
+                n = normalise(alias)
+                if n in index and index[n] != (kind, key):
+                    problems.append(f"alias {alias!r} maps to both {index[n]} and {(kind, key)}")
+                index[n] = (kind, key)
+    for kind in _KIND_KEYS:
+        if kind not in entries:
+            problems.append(f"table [{kind}] is missing")
+    if problems:
+        raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
+    return LabelTable(entries, index)
+
+
+@lru_cache(maxsize=1)
+def load(path: str | None = None) -> LabelTable:
+    with open(path or TABLE_PATH, "rb") as f:
+        return build_table(tomllib.load(f))
+
+
+TABLE = load()  # validated at import: a broken table never gets as far as a run

@@ -1,0 +1,318 @@
+"""Sheets → filings → canonical records, with value parsing, checks and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extract.model import Document
+
+from . import checks, schema
+from .assemble import Piece, Sheet, sheets_of
+from .labels import TABLE
+from .schema import Flag, Provenance, Record
+from .text import join_lines
+from .values import checkbox_options, fmt_amount, parse_amount, parse_date, parse_target
+
+# Text values that get the truncation / bracket / repetition checks.
+_TEXT_CHECKED_FIELDS = frozenset(schema.FIELD_KEYS) - {
+    "start_date",
+    "end_date",
+    "contact_phone",
+    "project_category",
+}
+_INDICATOR_TEXT = ("level1", "level2", "level3", "remark")
+_COST_TEXT = ("project", "activity", "detail", "remark")
+_SAFEGUARD_TEXT = ("system", "document", "measures")
+
+
+@dataclass
+class Filing:
+    sheets: list[Sheet] = field(default_factory=list)
+
+    @property
+    def project_name(self) -> str:
+        return next((s.project_name for s in self.sheets if s.project_name), "")
+
+    def accepts(self, sheet: Sheet) -> bool:
+        if not self.sheets:
+            return True
+        name = sheet.project_name
+        if name and self.project_name and name != self.project_name:
+            return False
+        seen = {s.sheet_name for s in self.sheets if s.title}
+        return not (sheet.title and sheet.sheet_name and sheet.sheet_name in seen)
+
+
+def group_filings(sheets: list[Sheet]) -> list[Filing]:
+    filings: list[Filing] = []
+    for sh in sheets:
+        if not filings or not filings[-1].accepts(sh):
+            filings.append(Filing())
+        filings[-1].sheets.append(sh)
+    # A filing must hold a form's content, not only a title page with nothing we know.
+    return [f for f in filings if any(s.values or s.indicators or s.cost_items or s.safeguards for s in f.sheets)]
+
+
+def records_from_document(doc: Document, source_file: str) -> list[Record]:
+    filings = group_filings(sheets_of(doc))
+    return [RecordBuilder(f, doc, source_file, n).build() for n, f in enumerate(filings, 1)]
+
+
+def _geometry(p: Piece) -> checks.Geometry:
+    """Where the piece's last line sits in its cell (only for the cell's last value)."""
+    c = p.cell
+    if c is None or not p.lines or not p.last:
+        return checks.Geometry(lines=len(p.lines))
+    x0, top, x1, bottom = c.bbox
+    left = min(ln.bbox[0] for ln in c.lines)
+    pad = max(left - x0, 0.5)
+    last = p.lines[-1]
+    size = last.size or (last.bbox[3] - last.bbox[1]) or 10.0
+    reaches_right = last.bbox[2] >= x1 - pad - 1.0 * size
+    if len(c.lines) >= 2:
+        tops = [ln.bbox[1] for ln in c.lines]
+        pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[len(tops) // 2 - 1] if len(tops) > 1 else size
+        room_below = bottom - last.bbox[3] >= max(pitch, size) * 0.9
+    else:
+        room_below = False
+    starts_left = p.lines[0].bbox[0] <= left + 0.5 * size
+    return checks.Geometry(
+        reaches_end=reaches_right and not room_below,
+        spans_width=len(p.lines) == 1 and starts_left and reaches_right,
+        lines=len(p.lines),
+    )
+
+
+class RecordBuilder:
+    def __init__(self, filing: Filing, doc: Document, source_file: str, n: int):
+        self.f = filing
+        self.doc = doc
+        self.source_file = source_file
+        self.n = n
+        self.flags: list[Flag] = []
+        self.prov: dict[str, Provenance] = {}
+        first = next((s for s in filing.sheets if s.title), filing.sheets[0])
+        self.title = first.title
+        self.year = next((s.year for s in filing.sheets if s.year), None)
+        self.unit_original = next((s.unit for s in filing.sheets if s.unit), None)
+        self.unit = self.unit_original or "元"
+
+    # -- helpers
+    def flag(self, code: str, path: str, page: int | None, detail: str = "") -> None:
+        self.flags.append(Flag(code=code, path=path, page=page, detail=detail))
+
+    def provenance(self, path: str, p: Piece) -> None:
+        self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3))
+
+    def text_checks(self, path: str, p: Piece, others: list[str]) -> None:
+        v = p.text
+        c = p.cell
+        if c is not None and (p.first and c.hidden_before or p.last and c.hidden_after):
+            before = join_lines(p.cell.hidden_before.split("\n")) if p.first else ""
+            after = join_lines(p.cell.hidden_after.split("\n")) if p.last else ""
+            self.flag("clipped_text", path, p.page, " … ".join(x for x in (before, after) if x))
+        if not v:
+            return
+        head_cut, tail_cut = checks.cut_piece(v, [o for o in others if o != v])
+        why = checks.truncated_tail(v, _geometry(p), tail_cut)
+        if why is None and p.last and p.cell is not None and p.cell.hidden_after:
+            why = "the cell hides the rest of the text"
+        if why:
+            self.flag("truncated_tail", path, p.page, why)
+        why = checks.truncated_head(v, head_cut)
+        if why is None and p.first and p.cell is not None and p.cell.hidden_before:
+            why = "the cell hides the start of the text"
+        if why:
+            self.flag("truncated_head", path, p.page, why)
+        for code, check in (
+            ("unbalanced_brackets", checks.unbalanced_brackets),
+            ("duplicated_text", checks.duplicated_text),
+        ):
+            why = check(v)
+            if why:
+                self.flag(code, path, p.page, why)
+
+    def amount(self, path: str, p: Piece | None) -> str | None:
+        if p is None:
+            return None
+        self.provenance(path, p)
+        if not p.text or p.text.strip("-— ") == "":
+            return "" if not p.text else None
+        value = parse_amount(p.text, self.unit)
+        if value is None:
+            self.flag("invalid_value", path, p.page, f"not an amount: {p.text!r}")
+        return fmt_amount(value)
+
+    # -- the record
+    def build(self) -> Record:
+        values: dict[str, Piece] = {}
+        for sh in self.f.sheets:
+            for k, p in sh.values.items():
+                values.setdefault(k, p)
+        long_texts = [p.text for p in values.values() if len(p.text) >= 6]
+        fields = self.build_fields(values, long_texts)
+        funding = {}
+        for key in schema.FUNDING_KEYS:
+            p = values.get(f"funding.{key}")
+            if p is not None:
+                funding[key] = self.amount(f"funding.{key}", p)
+        indicators = self.build_indicators(long_texts)
+        cost_items, cost_total = self.build_costs(long_texts, [p.text for p in values.values()])
+        safeguards = self.build_safeguards(long_texts)
+        self.unmapped()
+        self.sum_checks(funding, cost_items, cost_total)
+        pages = sorted({pg.number for s in self.f.sheets for pg in s.pages})
+        kinds = {pg.kind for s in self.f.sheets for pg in s.pages}
+        self.flags.sort(key=lambda fl: (fl.path, fl.code))
+        return Record(
+            filing_id=f"{self.doc.sha256[:12]}-{self.n}",
+            source={"file": self.source_file, "sha256": self.doc.sha256, "pages": pages,
+                    "kind": kinds.pop() if len(kinds) == 1 else "mixed"},
+            form={"title": self.title, "year": self.year, "amount_unit_original": self.unit_original},
+            fields=fields,
+            funding=funding,
+            indicators=indicators,
+            cost_items=cost_items,
+            cost_total=cost_total,
+            safeguards=safeguards,
+            flags=self.flags,
+            provenance=self.prov,
+        )
+
+    def build_fields(self, values: dict[str, Piece], long_texts: list[str]) -> dict[str, str | None]:
+        fields: dict[str, str | None] = {}
+        for key in schema.FIELD_KEYS:
+            p = values.get(f"fields.{key}")
+            if p is None:
+                continue
+            path = f"fields.{key}"
+            self.provenance(path, p)
+            v = p.text
+            opts = checkbox_options(v)
+            if opts is not None:
+                chosen = [o for o, t in opts if t]
+                if len(chosen) == 1:
+                    v = chosen[0]
+                else:
+                    self.flag("ambiguous_checkbox", path, p.page,
+                              f"{len(chosen)} of {len(opts)} options ticked: " + "、".join(o for o, _ in opts))
+                    v = ""
+            elif key in schema.DATE_FIELDS and v:
+                iso = parse_date(v)
+                if iso is None:
+                    self.flag("invalid_value", path, p.page, f"not a date: {v!r}")
+                else:
+                    v = iso
+            elif key == "contact_phone" and v and sum(ch.isdigit() for ch in v) < 7:
+                self.flag("invalid_value", path, p.page, f"not a phone number: {v!r}")
+            if key in _TEXT_CHECKED_FIELDS:
+                self.text_checks(path, p, long_texts)
+            fields[key] = v
+        return fields
+
+    def build_indicators(self, long_texts: list[str]) -> list[dict[str, str | None]]:
+        out = []
+        for i, rec in enumerate(r for s in self.f.sheets for r in s.indicators):
+            row: dict[str, str | None] = {}
+            for key in ("level1", "level2", "level3"):
+                p = rec.get(key)
+                row[key] = p.text if p else None
+            row["level1_code"] = TABLE.level_code(row["level1"] or "", 1)
+            row["level2_code"] = TABLE.level_code(row["level2"] or "", 2) if row["level2"] else None
+            tp = rec.get("target")
+            row["target"] = tp.text if tp else None
+            row["target_op"], row["target_value"], row["target_unit"] = parse_target(row["target"] or "")
+            rp = rec.get("remark")
+            row["remark"] = rp.text if rp else None
+            for key, p in rec.items():
+                path = f"indicators[{i}].{key}"
+                self.provenance(path, p)
+                if key in _INDICATOR_TEXT and key != "level1" and key != "level2":
+                    self.text_checks(path, p, long_texts)
+            out.append(row)
+        return out
+
+    def build_costs(self, long_texts: list[str], all_values: list[str]):
+        items = []
+        rows = [r for s in self.f.sheets for r in s.cost_items]
+        for i, rec in enumerate(rows):
+            row: dict[str, str | None] = {}
+            for key in schema.COST_ITEM_KEYS:
+                p = rec.get(key)
+                path = f"cost_items[{i}].{key}"
+                if p is None:
+                    continue
+                if key in schema.COST_AMOUNT_KEYS:
+                    row[key] = self.amount(path, p)
+                    continue
+                self.provenance(path, p)
+                row[key] = p.text
+                if key in _COST_TEXT:
+                    self.text_checks(path, p, long_texts + [v for v in all_values if len(v) >= 4])
+            items.append(row)
+        total_piece = next((s.cost_total for s in self.f.sheets if s.cost_total), None)
+        cost_total = self.amount("cost_total", total_piece) if total_piece else None
+        return items, cost_total or None
+
+    def build_safeguards(self, long_texts: list[str]) -> list[dict]:
+        out = []
+        for i, rec in enumerate(r for s in self.f.sheets for r in s.safeguards):
+            row: dict[str, str | bool | None] = {}
+            for key in schema.SAFEGUARD_KEYS:
+                v = rec.get(key)
+                if isinstance(v, Piece):
+                    path = f"safeguards[{i}].{key}"
+                    self.provenance(path, v)
+                    row[key] = v.text
+                    self.text_checks(path, v, long_texts)
+                elif isinstance(v, bool):
+                    row[key] = v
+            out.append(row)
+        return out
+
+    def unmapped(self) -> None:
+        for sh in self.f.sheets:
+            for label, p in sh.unmapped:
+                detail = f"{label}: {p.text}" if label else f"(no label): {p.text}"
+                self.flag("unmapped_label", "fields", p.page, detail)
+
+    def sum_checks(self, funding: dict, items: list[dict], cost_total: str | None) -> None:
+        def d(v):
+            return Decimal(v) if v not in (None, "") else None
+
+        f = {k: d(v) for k, v in funding.items()}
+        page = next((p.page for k, p in self.prov.items() if k.startswith("funding.")), None)
+
+        def check(path: str, total, parts) -> None:
+            why = checks.sum_check(total, parts)
+            if why:
+                self.flag("sum_mismatch", path, page, why)
+
+        if "total_fiscal" in f or "total_other" in f:
+            check("funding.total", f.get("total"), [f.get("total_fiscal"), f.get("total_other", Decimal(0))])
+        if "annual_fiscal" in f and ("annual_other" in f or "annual_carryover" in f):
+            parts = [f.get("annual_fiscal")] + [f[k] for k in ("annual_carryover", "annual_other") if k in f]
+            check("funding.annual", f.get("annual"), parts)
+        subs = [k for k in ("annual_fiscal_superior", "annual_fiscal_local", "annual_fiscal_subordinate") if k in f]
+        if subs:
+            check("funding.annual_fiscal", f.get("annual_fiscal"), [f[k] for k in subs])
+        amounts = [d(it.get("amount")) for it in items]
+        if items and all(a is not None for a in amounts):
+            s = sum(amounts, Decimal(0))
+            if cost_total not in (None, ""):
+                check("cost_total", d(cost_total), amounts)
+            ref = f.get("annual") if f.get("annual") is not None else f.get("total")
+            if ref is not None and s != ref and (f.get("total") is None or s != f.get("total")):
+                self.flag("sum_mismatch", "cost_items", page, f"cost items add up to {s}, the budget is {ref}")
+        for i, it in enumerate(items):
+            amt, price, qty = d(it.get("amount")), d(it.get("unit_price")), _num(it.get("quantity"))
+            if amt is not None and price is not None and qty is not None and (price * qty).quantize(amt) != amt:
+                self.flag("sum_mismatch", f"cost_items[{i}].amount", page, f"{amt} ≠ {price} × {qty}")
+
+
+def _num(v: str | None) -> Decimal | None:
+    try:
+        return Decimal(v.replace(",", "")) if v else None
+    except Exception:
+        return None

@@ -1,0 +1,175 @@
+"""The canonical record of SPEC.md, declared once; outputs and checks read it from here."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+FIELD_KEYS: tuple[str, ...] = (
+    "reporting_unit",
+    "project_name",
+    "parent_project",
+    "project_category",
+    "project_nature",
+    "supervising_dept",
+    "implementing_unit",
+    "project_leader",
+    "contact_person",
+    "contact_phone",
+    "start_date",
+    "end_date",
+    "period",
+    "overview",
+    "basis",
+    "necessity",
+    "feasibility",
+    "resources",
+    "overall_goal",
+    "annual_goal",
+    "composition",
+    "other_notes",
+)
+DATE_FIELDS = frozenset({"start_date", "end_date"})
+
+FUNDING_KEYS: tuple[str, ...] = (
+    "total",
+    "total_fiscal",
+    "total_other",
+    "annual",
+    "annual_fiscal",
+    "annual_fiscal_superior",
+    "annual_fiscal_local",
+    "annual_fiscal_subordinate",
+    "annual_carryover",
+    "annual_other",
+)
+
+INDICATOR_KEYS: tuple[str, ...] = (
+    "level1",
+    "level2",
+    "level3",
+    "level1_code",
+    "level2_code",
+    "target",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "remark",
+)
+LEVEL1_CODES = ("output", "outcome", "satisfaction", "cost")
+LEVEL2_CODES = (
+    "quantity",
+    "quality",
+    "timeliness",
+    "cost",
+    "economic",
+    "social",
+    "ecological",
+    "sustainability",
+    "satisfaction",
+    "other",
+)
+COST_ITEM_KEYS: tuple[str, ...] = (
+    "project",
+    "activity",
+    "detail",
+    "amount",
+    "unit_price",
+    "price_basis",
+    "quantity",
+    "quantity_basis",
+    "remark",
+)
+COST_AMOUNT_KEYS = frozenset({"amount", "unit_price"})
+SAFEGUARD_KEYS: tuple[str, ...] = (
+    "system",
+    "document",
+    "measures",
+    "stage_planning",
+    "stage_implementation",
+    "stage_closing",
+)
+FLAG_CODES: tuple[str, ...] = (
+    "truncated_tail",
+    "truncated_head",
+    "unbalanced_brackets",
+    "clipped_text",
+    "duplicated_text",
+    "sum_mismatch",
+    "missing_field",
+    "unmapped_label",
+    "low_confidence",
+    "ambiguous_checkbox",
+    "invalid_value",
+)
+FLAG_KEYS = ("code", "path", "page", "detail")
+ERROR_CLASSES = ("not_a_pdf", "encrypted", "corrupt", "empty", "too_large", "timeout", "ocr_unavailable", "internal")
+
+
+class Flag(BaseModel):
+    code: Literal[FLAG_CODES]  # type: ignore[valid-type]
+    path: str
+    page: int | None = None
+    detail: str = ""
+
+
+class Source(BaseModel):
+    file: str
+    sha256: str
+    pages: list[int]
+    kind: Literal["digital", "scanned", "mixed"]
+
+
+class Form(BaseModel):
+    title: str | None = None
+    year: int | None = None
+    amount_unit_original: str | None = None
+
+
+class Provenance(BaseModel):
+    page: int
+    bbox: tuple[float, float, float, float]
+    method: str = "text"
+    confidence: float = 1.0
+
+
+class Record(BaseModel):
+    """One filing (one line of filings.jsonl)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: str = SCHEMA_VERSION
+    filing_id: str
+    source: Source
+    form: Form
+    fields: dict[str, str | None] = Field(default_factory=dict)
+    funding: dict[str, str | None] = Field(default_factory=dict)
+    indicators: list[dict[str, str | None]] = Field(default_factory=list)
+    cost_items: list[dict[str, str | None]] = Field(default_factory=list)
+    cost_total: str | None = None
+    safeguards: list[dict[str, str | bool | None]] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+
+    def model_post_init(self, __context) -> None:
+        for name, allowed, rows in (
+            ("fields", FIELD_KEYS, [self.fields]),
+            ("funding", FUNDING_KEYS, [self.funding]),
+            ("indicators", INDICATOR_KEYS, self.indicators),
+            ("cost_items", COST_ITEM_KEYS, self.cost_items),
+            ("safeguards", SAFEGUARD_KEYS, self.safeguards),
+        ):
+            for row in rows:
+                unknown = set(row) - set(allowed)
+                if unknown:
+                    raise ValueError(f"{name} has keys outside the schema: {sorted(unknown)}")
+
+    @property
+    def status(self) -> str:
+        return "flagged" if self.flags else "ok"
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")

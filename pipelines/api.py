@@ -1,0 +1,112 @@
+"""The per-input function every executor runs, and the Python API beside the CLI.
+
+    >>> from pipelines.api import extract_records
+    >>> records = extract_records("sample_pdfs/seed_2020_minhang_visible.pdf")
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from extract.errors import InputError, Timeout
+
+
+class Options(BaseModel):
+    """What changes a run's results (hashed into the ledger key)."""
+
+    ocr: Literal["auto", "always", "never"] = "auto"
+    ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+    timeout: float = 600.0
+    max_bytes: int = 512 * 1024 * 1024
+
+    def key(self) -> str:
+        # The timeout does not change a result that finishes; it is left out of the key.
+        return self.model_dump_json(include={"ocr", "ocr_engine", "max_bytes"})
+
+
+class FileResult(BaseModel):
+    source_file: str
+    source_sha256: str = ""
+    status: Literal["success", "partial", "failure"] = "success"
+    records: list[dict] = Field(default_factory=list)
+    error_class: str | None = None
+    message: str = ""
+    pages: int = 0
+    form_pages: int = 0
+    seconds: float = 0.0
+    soft_errors: list[str] = Field(default_factory=list)
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Raise Timeout in this (main) thread after ``seconds``; a no-op where alarms do not work."""
+    if not seconds or seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+    try:
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _on_alarm(signum, frame):
+    raise Timeout("the input took longer than the --timeout limit")
+
+
+def process_file(path: str, options: Options | None = None, display_name: str | None = None) -> FileResult:
+    """Extract every filing of one PDF. Never raises for a problem with the input itself."""
+    from extract.pdf import read_document, sha256_file
+    from normalize.record import records_from_document
+
+    options = options or Options()
+    name = display_name or Path(path).name
+    t0 = time.perf_counter()
+    result = FileResult(source_file=name)
+    try:
+        result.source_sha256 = sha256_file(path)
+        with _deadline(options.timeout):
+            doc = read_document(path, max_bytes=options.max_bytes)
+            records = records_from_document(doc, name)
+        result.records = [r.to_json() for r in records]
+        result.pages = doc.n_pages
+        result.form_pages = len(doc.pages)
+    except InputError as e:
+        result.status = "failure"
+        result.error_class = e.error_class
+        result.message = str(e)
+    except MemoryError:
+        result.status = "failure"
+        result.error_class = "too_large"
+        result.message = "ran out of memory reading this input"
+    except Exception as e:  # a bug of ours must not stop the batch either
+        result.status = "failure"
+        result.error_class = "internal"
+        result.message = f"{type(e).__name__}: {e}"
+    result.seconds = round(time.perf_counter() - t0, 4)
+    return result
+
+
+def extract_records(path: str | os.PathLike, **options) -> list[dict]:
+    """The canonical records (SPEC) of one PDF; raises the input's error if it fails."""
+    from extract import errors
+
+    res = process_file(str(path), Options(**options))
+    if res.status == "failure":
+        classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.InputError)]
+        cls = next((c for c in classes if c.error_class == res.error_class), errors.InputError)
+        raise cls(res.message)
+    return res.records

@@ -1,0 +1,64 @@
+"""The ``jixiao`` command line. One handler maps every typed error to its exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, JixiaoError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 by default; SPEC says usage errors exit 1
+        raise UsageError(f"{self.prog}: {message}\n(see `{self.prog} --help`)")
+
+
+# Each subcommand is a module of pipelines.commands with HELP, add_arguments(parser) and run(args).
+COMMANDS = ("extract", "tables", "review", "schema")
+
+
+def _command_modules() -> dict:
+    import importlib
+
+    mods = {}
+    for name in COMMANDS:
+        try:
+            mods[name] = importlib.import_module(f"pipelines.commands.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"pipelines.commands.{name}":
+                raise
+    return mods
+
+
+def build_parser(mods: dict | None = None) -> argparse.ArgumentParser:
+    mods = mods if mods is not None else _command_modules()
+    p = _Parser(prog="jixiao", description="Chinese budget performance-target forms (绩效目标申报表) from PDF to data.")
+    p.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    for name, mod in mods.items():
+        mod.add_arguments(sub.add_parser(name, help=mod.HELP, description=mod.HELP))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        mods = _command_modules()
+        parser = build_parser(mods)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 1
+        return mods[args.command].run(args)
+    except JixiaoError as e:
+        print(f"jixiao: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("jixiao: interrupted; rerun the same command to finish (done inputs are kept)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""jixiao extract: filings from PDFs into OUTDIR (SPEC: the command line)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..errors import UsageError
+
+HELP = "extract filings from PDFs into OUTDIR"
+
+
+def add_arguments(e) -> None:
+    e.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, directories (recursive) or globs")
+    e.add_argument("-o", "--outdir", required=True, metavar="OUTDIR")
+    e.add_argument("--format", default="jsonl,csv", help="comma-separated: jsonl,csv (default: jsonl,csv)")
+    e.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
+    e.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
+    e.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
+    e.add_argument("--executor", default="local", help="local (default)")
+    e.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="per input (default 600)")
+    e.add_argument("--force", action="store_true", help="reprocess inputs the ledger already has")
+    e.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
+    e.add_argument("--log-json", action="store_true", help="one JSON line per event on stderr")
+    e.add_argument("-q", "--quiet", action="store_true")
+
+
+def run(args) -> int:
+    from ..api import Options
+    from ..run import run as run_batch
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    tty = sys.stderr.isatty()
+
+    def progress(ev: dict) -> None:
+        if args.log_json:
+            print(json.dumps(ev, ensure_ascii=False), file=sys.stderr, flush=True)
+        elif not args.quiet and tty:
+            print(f"\r[{ev['done']}/{ev['total']}] {ev['file'][:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout)
+    code, summary = run_batch(
+        args.inputs,
+        args.outdir,
+        formats=args.format,
+        jobs=args.jobs,
+        options=options,
+        executor=args.executor,
+        force=args.force,
+        csv_bom=args.csv_bom == "yes",
+        progress=progress,
+    )
+    if not args.quiet:
+        if tty and not args.log_json:
+            print(file=sys.stderr)
+        print(closing_line(summary))
+        print(f"jixiao: outputs in {summary['outdir']}/ ({', '.join(summary['outputs'])})")
+        if summary["inputs"]["failures_by_class"]:
+            print(f"jixiao: failed inputs are listed in {summary['outdir']}/failures.csv", file=sys.stderr)
+    return code
+
+
+def closing_line(summary: dict) -> str:
+    ins, fil = summary["inputs"], summary["filings"]
+    status = ", ".join(f"{k} {v}" for k, v in sorted(ins["by_status"].items())) or "none"
+    flags = ", ".join(f"{k} {v}" for k, v in summary["flags"]["by_code"].items()) or "none"
+    return (
+        f"jixiao: {ins['found']} input(s) ({status}; {ins['skipped_unchanged']} unchanged, skipped), "
+        f"{fil['total']} filing(s), flags: {flags}"
+    )

@@ -1,0 +1,84 @@
+"""The run ledger: SQLite (WAL) in OUTDIR, written only by the driver.
+
+One row per (input sha256, pipeline version, config hash) with its status and its result, so a
+rerun skips unchanged inputs, recognises renamed or duplicated files by their bytes, and the
+outputs can be rebuilt from the ledger alone after any crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    sha256 TEXT NOT NULL,
+    version TEXT NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    source_file TEXT NOT NULL,
+    result TEXT,
+    updated REAL NOT NULL,
+    PRIMARY KEY (sha256, version, config)
+);
+CREATE TABLE IF NOT EXISTS seen (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL
+);
+"""
+
+
+class Ledger:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- hashing cache: skip re-hashing a file whose size and mtime are unchanged
+    def known_hash(self, path: str, size: int, mtime_ns: int) -> str | None:
+        row = self.db.execute("SELECT sha256, size, mtime_ns FROM seen WHERE path = ?", (path,)).fetchone()
+        if row and row[1] == size and row[2] == mtime_ns:
+            return row[0]
+        return None
+
+    def remember_hash(self, path: str, sha256: str, size: int, mtime_ns: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO seen (path, sha256, size, mtime_ns) VALUES (?, ?, ?, ?)",
+            (path, sha256, size, mtime_ns),
+        )
+
+    # -- results
+    def get(self, sha256: str, version: str, config: str) -> tuple[str, dict | None] | None:
+        row = self.db.execute(
+            "SELECT status, result FROM results WHERE sha256 = ? AND version = ? AND config = ?",
+            (sha256, version, config),
+        ).fetchone()
+        if not row:
+            return None
+        return row[0], json.loads(row[1]) if row[1] else None
+
+    def mark(self, sha256: str, version: str, config: str, status: str, source_file: str, result: dict | None = None):
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR REPLACE INTO results (sha256, version, config, status, source_file, result, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sha256,
+                    version,
+                    config,
+                    status,
+                    source_file,
+                    json.dumps(result, ensure_ascii=False) if result is not None else None,
+                    time.time(),
+                ),
+            )

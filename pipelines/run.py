@@ -1,0 +1,233 @@
+"""A batch run: find the inputs, skip what the ledger has, process the rest, write OUTDIR."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from . import __version__
+from .api import FileResult, Options, process_file
+from .errors import OutputNotWritable, UsageError
+from .ledger import Ledger
+from .outputs import write_outputs, write_summary
+
+FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
+SUPPORTED_FORMATS = {"jsonl", "csv"}
+
+
+def pipeline_version() -> str:
+    """The code that makes results: a change to it invalidates the ledger's entries."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent.parent
+    for pkg in ("extract", "normalize"):
+        for f in sorted((root / pkg).glob("*")):
+            if f.suffix in (".py", ".toml"):
+                h.update(f.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:10]}"
+
+
+def discover(inputs: list[str]) -> list[Path]:
+    """PDF files named, in directories (recursive, *.pdf any case) or matched by globs."""
+    found: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf")
+        elif p.is_file():
+            found.append(p)
+        elif any(ch in item for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
+            if not matches:
+                raise UsageError(f"no file matches {item!r}")
+            for m in matches:
+                found += discover([str(m)]) if m.is_dir() else [m]
+        else:
+            raise UsageError(f"input not found: {item}")
+    seen: set[Path] = set()
+    out = []
+    for p in found:
+        rp = p.resolve()
+        if rp not in seen:
+            seen.add(rp)
+            out.append(p)
+    return out
+
+
+def prepare_outdir(outdir: Path) -> None:
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        probe = outdir / ".jixiao-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise OutputNotWritable(f"cannot write to {outdir}: {e.strerror or e}") from e
+
+
+def parse_formats(text: str) -> set[str]:
+    formats = {f.strip().lower() for f in text.split(",") if f.strip()}
+    unknown = formats - FORMATS
+    if unknown or not formats:
+        names = ", ".join(sorted(unknown)) or "(none)"
+        raise UsageError(f"unknown format(s): {names}; choose from {', '.join(sorted(FORMATS))}")
+    missing = formats - SUPPORTED_FORMATS
+    if missing:
+        raise UsageError(f"format(s) not available in this version: {', '.join(sorted(missing))}")
+    return formats
+
+
+def _hash(ledger: Ledger, path: Path) -> str:
+    from extract.pdf import sha256_file
+
+    st = path.stat()
+    key = str(path.resolve())
+    known = ledger.known_hash(key, st.st_size, st.st_mtime_ns)
+    if known:
+        return known
+    digest = sha256_file(path)
+    ledger.remember_hash(key, digest, st.st_size, st.st_mtime_ns)
+    return digest
+
+
+def _worker_init() -> None:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+Task = tuple[str, dict, str, str]  # (path, options, display name, sha256)
+
+
+def _run_one(task: Task) -> tuple[str, dict]:
+    path, opts, name, digest = task
+    return digest, process_file(path, Options(**opts), name).model_dump()
+
+
+def execute(tasks: list[Task], jobs: int, executor: str) -> Iterator[tuple[str, dict]]:
+    """Run the per-input function over the tasks; yields (sha256, result) as they finish."""
+    if executor != "local":
+        raise UsageError(f"executor {executor!r} is not available in this version (use local)")
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield _run_one(t)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, max_tasks_per_child=50) as pool:
+        futures = {pool.submit(_run_one, t): t for t in tasks}
+        for fut in as_completed(futures):
+            _path, _opts, name, digest = futures[fut]
+            try:
+                yield fut.result()
+            except Exception as e:  # a worker that died (crash, out of memory)
+                yield digest, FileResult(source_file=name, source_sha256=digest, status="failure",
+                                         error_class="internal",
+                                         message=f"the worker processing this input died: {e}").model_dump()
+
+
+def run(
+    inputs: list[str],
+    outdir: str,
+    formats: str = "jsonl,csv",
+    jobs: int | None = None,
+    options: Options | None = None,
+    executor: str = "local",
+    force: bool = False,
+    csv_bom: bool = True,
+    progress: Callable[[dict], None] | None = None,
+) -> tuple[int, dict]:
+    """Run a batch; returns (exit status, summary)."""
+    t0 = time.perf_counter()
+    fmt = parse_formats(formats)
+    options = options or Options()
+    files = discover(inputs)
+    out = Path(outdir)
+    prepare_outdir(out)
+    ledger = Ledger(out / "ledger.sqlite")
+    version = pipeline_version()
+    config = options.key()
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        plan: list[tuple[Path, str]] = []  # (path, sha256) in input order
+        for p in files:
+            try:
+                plan.append((p, _hash(ledger, p)))
+            except OSError as e:
+                plan.append((p, f"unreadable:{p}"))
+                ledger.mark(f"unreadable:{p}", version, config, "failed", p.name,
+                            FileResult(source_file=p.name, status="failure", error_class="corrupt",
+                                       message=f"cannot read the file: {e.strerror or e}").model_dump())
+        results: dict[str, dict] = {}
+        todo: list[Task] = []
+        todo_hashes: set[str] = set()
+        skipped = 0
+        for p, digest in plan:
+            if digest in results or digest in todo_hashes:
+                continue  # the same bytes under another name: done once
+            prev = None if force else ledger.get(digest, version, config)
+            if prev and prev[0] in ("done", "failed") and prev[1] is not None:
+                results[digest] = prev[1]
+                skipped += 1
+                continue
+            ledger.mark(digest, version, config, "running", p.name)
+            todo.append((str(p), options.model_dump(), p.name, digest))
+            todo_hashes.add(digest)
+        done_count = 0
+        for digest, res in execute(todo, jobs, executor):
+            status = "failed" if res["status"] == "failure" else "done"
+            ledger.mark(digest, version, config, status, res["source_file"], res)
+            results[digest] = res
+            done_count += 1
+            if progress:
+                progress({"event": "input_done", "file": res["source_file"], "status": res["status"],
+                          "filings": len(res["records"]), "done": done_count, "total": len(todo)})
+        ordered = []
+        emitted: set[str] = set()
+        for _p, digest in plan:
+            if digest in emitted or digest not in results:
+                continue
+            emitted.add(digest)
+            ordered.append(results[digest])
+        written = write_outputs(out, ordered, fmt, bom=csv_bom)
+        summary = summarise(ordered, skipped, len(files), time.perf_counter() - t0, version, written, out)
+        write_summary(out, summary)
+    finally:
+        ledger.close()
+    failed = summary["inputs"]["by_status"].get("failure", 0)
+    return (2 if failed else 0), summary
+
+
+def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, version: str,
+              written: dict, out: Path) -> dict:
+    by_status = Counter(r["status"] for r in results)
+    records = [rec for r in results for rec in r.get("records", [])]
+    flags = Counter(fl["code"] for rec in records for fl in rec.get("flags", []))
+    failures = Counter(r["error_class"] for r in results if r["status"] == "failure")
+    return {
+        "jixiao_version": __version__,
+        "pipeline_version": version,
+        "python": sys.version.split()[0],
+        "outdir": str(out),
+        "inputs": {
+            "found": n_inputs,
+            "unique": len(results),
+            "skipped_unchanged": skipped,
+            "by_status": dict(by_status),
+            "failures_by_class": dict(failures),
+        },
+        "filings": {
+            "total": len(records),
+            "by_status": dict(Counter("flagged" if rec.get("flags") else "ok" for rec in records)),
+        },
+        "flags": {"total": sum(flags.values()), "by_code": dict(sorted(flags.items()))},
+        "pages": {
+            "total": sum(r.get("pages", 0) for r in results),
+            "form_pages": sum(r.get("form_pages", 0) for r in results),
+        },
+        "timings": {"seconds": round(seconds, 3),
+                    "processing_seconds": round(sum(r.get("seconds", 0) for r in results), 3)},
+        "outputs": sorted([*written, "run_summary.json"]),
+    }

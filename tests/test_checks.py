@@ -1,0 +1,61 @@
+"""Flag rules on plain text (no PDF)."""
+
+from decimal import Decimal
+
+from normalize.checks import (
+    Geometry,
+    cut_piece,
+    duplicated_text,
+    sum_check,
+    truncated_head,
+    truncated_tail,
+    unbalanced_brackets,
+)
+
+FULL = Geometry(reaches_end=True, spans_width=False, lines=3)
+FREE = Geometry(reaches_end=False, lines=3)
+
+
+def test_tail_cues():
+    assert truncated_tail("因此项目实施目标较", FREE)  # function word
+    assert truncated_tail("力争孵化10家企业，为", FREE)
+    assert truncated_tail("增强我区", FULL)  # runs to the edge of a full cell
+    assert truncated_tail("区长质量奖成", FREE)  # a word cut in the middle
+
+
+def test_complete_values_are_not_tail_cut():
+    for v in ("无", "100%", "及时", "顾爱民", "成功举办", "孵化培育落实", "年度项目", "区长质量奖工作经费"):
+        assert truncated_tail(v, FREE) is None, v
+    assert truncated_tail("《关于完善闵行区区长质量奖管理办法的补充通知》（闵市监〔2018〕109号）", FULL) is None
+    assert truncated_tail("严格遵守财务管理制度。", FULL) is None
+
+
+def test_head_cues():
+    assert truncated_head("中，针对各街镇和成员单位推荐的企业")
+    assert truncated_head("）分别为：①区长质量奖专家评审")
+    assert truncated_head("针对各街镇和成员单位推荐的企业") is None
+
+
+def test_cut_piece():
+    assert cut_piece("长质量奖工作经", ["区长质量奖工作经费"]) == (True, True)
+    assert cut_piece("区长质量奖", ["区长质量奖工作经费"]) == (False, True)
+    assert cut_piece("无", ["无"]) == (False, False)
+
+
+def test_brackets():
+    assert unbalanced_brackets("《上海市闵行区")
+    assert unbalanced_brackets("分别为：①区长）")
+    assert unbalanced_brackets("《纲要（2011-2020年）》〔2015〕") is None
+
+
+def test_duplicated_clauses():
+    once = "2015年12月，区政府发布《办法》（闵府发〔2015〕32号），"
+    s = "根据文件规定，" + once + once + "设立制度。"
+    assert duplicated_text(s)
+    assert duplicated_text("完成评审工作，做好表彰工作，完成宣传工作。") is None
+
+
+def test_sums():
+    assert sum_check(Decimal(390000), [Decimal(390000), Decimal(0)]) is None
+    assert sum_check(Decimal(390000), [Decimal(300000), Decimal(0)])
+    assert sum_check(Decimal(390000), [None, Decimal(0)]) is None

@@ -1,0 +1,82 @@
+"""The command line: exit statuses, bad input, the no-form disclosures, reruns."""
+
+import csv
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from pipelines.cli import main
+
+from .conftest import REALDATA, need
+
+
+def read_csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+
+
+def test_usage_errors_exit_1(tmp_path, capsys):
+    assert main(["extract", str(tmp_path / "nope.pdf"), "-o", str(tmp_path / "o")]) == 1
+    assert "input not found" in capsys.readouterr().err
+    assert main(["extract"]) == 1
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--format", "xlsx"]) == 1
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--jobs", "0"]) == 1
+
+
+def test_output_not_writable_exits_4(tmp_path):
+    if os.geteuid() == 0:
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        outdir = blocker / "sub"  # a path under a regular file can never be created
+    else:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        outdir = ro / "out"
+    assert main(["extract", str(tmp_path), "-o", str(outdir)]) == 4
+
+
+def _bad_inputs(d: Path) -> dict[str, str]:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    (d / "page.pdf").write_bytes(b"<html><body>not a pdf</body></html>")
+    (d / "empty.pdf").write_bytes(b"")
+    (d / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n")
+    c = canvas.Canvas(str(d / "locked.pdf"), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(100, 700, "locked")
+    c.save()
+    return {"page.pdf": "not_a_pdf", "empty.pdf": "empty", "broken.pdf": "corrupt", "locked.pdf": "encrypted"}
+
+
+def test_bad_inputs_fail_alone_and_are_left_untouched(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    want = _bad_inputs(src)
+    for f in need(REALDATA / "no_forms").glob("*sifaju*.pdf"):
+        shutil.copy(f, src / f.name)
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "--jobs", "1"]) == 2
+    rows = read_csv(out / "failures.csv")
+    assert {r["source_file"]: r["error_class"] for r in rows} == want
+    assert all(r["message"] for r in rows)
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert summary["inputs"]["by_status"] == {"failure": 4, "success": 1}
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_no_form_disclosures_give_zero_filings(tmp_path):
+    files = sorted(need(REALDATA / "no_forms").glob("*.pdf"))
+    assert len(files) == 3
+    out = tmp_path / "out"
+    assert main(["extract", *map(str, files), "-o", str(out)]) == 0
+    assert (out / "filings.jsonl").read_bytes() == b""
+    assert read_csv(out / "filings.csv") == []
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert summary["filings"]["total"] == 0 and summary["pages"]["total"] == 82
+    assert summary["inputs"]["by_status"] == {"success": 3}

@@ -1,0 +1,98 @@
+"""The grid rebuild, on plain data without a PDF."""
+
+from extract.grid import Seg, find_tables, normalize_segments, segments_from_rect
+from extract.pdf import assemble_page
+
+
+def box(x0, y0, x1, y1):
+    return [Seg(x0, y0, x1, y0), Seg(x0, y1, x1, y1), Seg(x0, y0, x0, y1), Seg(x1, y0, x1, y1)]
+
+
+def spans(t):
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in t.cells)
+
+
+def test_plain_grid():
+    segs = [Seg(0, y, 300, y) for y in (0, 20, 40)] + [Seg(x, 0, x, 40) for x in (0, 100, 200, 300)]
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (2, 3)
+    assert spans(t) == [(r, c, 1, 1) for r in range(2) for c in range(3)]
+
+
+def test_row_span_like_funding_block():
+    # A label cell on the left spanning 3 rows; the right part has its own row rulings.
+    segs = [Seg(0, 0, 300, 0), Seg(0, 90, 300, 90), Seg(100, 30, 300, 30), Seg(100, 60, 300, 60)]
+    segs += [Seg(0, 0, 0, 90), Seg(100, 0, 100, 90), Seg(200, 0, 200, 90), Seg(300, 0, 300, 90)]
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (3, 3)
+    assert (0, 0, 3, 1) in spans(t)
+    assert len(t.cells) == 1 + 3 * 2
+
+
+def test_col_span_and_both():
+    # Header spanning two columns over two sub-columns, and a 2x2 merged block.
+    segs = [Seg(0, y, 300, y) for y in (0, 60)] + [Seg(100, 20, 300, 20), Seg(0, 40, 300, 40)]
+    segs += [Seg(0, 0, 0, 60), Seg(100, 0, 100, 60), Seg(200, 20, 200, 60), Seg(300, 0, 300, 60)]
+    (t,) = find_tables(segs)
+    got = spans(t)
+    assert (0, 0, 2, 1) in got  # left cell spans two rows
+    assert (0, 1, 1, 2) in got  # header spans two columns
+    assert (1, 1, 1, 1) in got and (1, 2, 1, 1) in got
+
+
+def test_stacked_tables_stay_apart():
+    segs = box(0, 0, 300, 40) + [Seg(150, 0, 150, 40), Seg(0, 20, 300, 20)]
+    segs += box(0, 80, 300, 120) + [Seg(100, 80, 100, 120)]
+    t1, t2 = find_tables(segs)
+    assert t1.bbox[1] == 0 and t2.bbox[1] == 80
+    assert (t1.n_rows, t1.n_cols, t2.n_rows, t2.n_cols) == (2, 2, 1, 2)
+
+
+def test_thin_filled_rects_are_rulings_and_snap():
+    # Rulings drawn as 0.6pt filled rectangles, slightly misaligned, with a small gap.
+    segs = []
+    for y in (0, 30, 60):
+        segs += segments_from_rect(-0.3, y - 0.3, 150.3, y + 0.3)
+        segs += segments_from_rect(150.0, y - 0.1, 300.3, y + 0.5)
+    for x in (0, 150, 300):
+        segs += segments_from_rect(x - 0.3, 0, x + 0.3, 29)
+        segs += segments_from_rect(x - 0.2, 30.5, x + 0.4, 60)
+    assert len(normalize_segments(segs)) == 6
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (2, 2)
+
+
+def test_open_region_is_not_a_cell():
+    # An L-shaped ruling set: the open corner is no cell.
+    segs = [Seg(0, 0, 200, 0), Seg(0, 20, 200, 20), Seg(0, 40, 100, 40)]
+    segs += [Seg(0, 0, 0, 40), Seg(100, 0, 100, 40), Seg(200, 0, 200, 20)]
+    (t,) = find_tables(segs)
+    assert len(t.cells) == 3
+
+
+def _char(text, x, top, size=10):
+    return {"text": text, "x0": x, "x1": x + size, "top": top, "bottom": top + size, "size": size}
+
+
+def test_text_goes_to_its_cell_and_merged_text_appears_once():
+    segs = [Seg(0, 0, 300, 0), Seg(0, 60, 300, 60), Seg(100, 30, 300, 30)]
+    segs += [Seg(x, 0, x, 60) for x in (0, 100, 300)]
+    chars = [_char("资", 10, 25), _char("金", 20, 25)]  # centred in the merged left cell
+    chars += [_char("一", 110, 10), _char("二", 110, 40), _char("标", 10, 100)]
+    page = assemble_page(1, 600, 800, chars, segs)
+    (t,) = page.tables
+    left = t.at(0, 0)
+    assert left is t.at(1, 0) and left.rowspan == 2 and left.text == "资金"
+    assert t.at(0, 1).text == "一" and t.at(1, 1).text == "二"
+    assert [ln.text for ln in page.lines] == ["标"]
+
+
+def test_hidden_characters_belong_to_their_clip_cell():
+    segs = box(0, 0, 100, 20) + [Seg(50, 0, 50, 20)]
+    chars = [_char("区", 2, 5), _char("长", 14, 5), _char("质", 26, 5)]
+    # "量" lies over the right cell, but it was drawn clipped to the left one.
+    hidden = [dict(_char("量", 52, 5), clip=(0, 0, 50, 20))]
+    page = assemble_page(1, 600, 800, chars, segs, hidden)
+    (t,) = page.tables
+    assert t.at(0, 0).text == "区长质" and t.at(0, 0).hidden_after == "量"
+    assert t.at(0, 1).text == "" and not t.at(0, 1).clipped

@@ -1,0 +1,67 @@
+"""The label table is data: loaded, validated, and matched."""
+
+import tomllib
+
+import pytest
+
+from normalize import schema
+from normalize.labels import TABLE, TABLE_PATH, LabelTableError, build_table, normalise
+
+
+def test_every_alias_maps_to_one_key_and_every_key_is_in_the_schema():
+    with open(TABLE_PATH, "rb") as f:
+        data = tomllib.load(f)
+    seen = {}
+    for kind in ("fields", "funding", "funding_contextual", "sections"):
+        for key, aliases in data[kind].items():
+            for a in aliases:
+                n = normalise(a)
+                assert seen.setdefault(n, (kind, key)) == (kind, key), f"{a} maps to two keys"
+    assert set(data["fields"]) <= set(schema.FIELD_KEYS)
+    assert set(data["funding"]) <= set(schema.FUNDING_KEYS)
+    # Every canonical field has at least one label.
+    assert all(data["fields"].get(k) for k in schema.FIELD_KEYS)
+
+
+def test_validation_rejects_a_duplicate_alias_and_an_unknown_key():
+    with open(TABLE_PATH, "rb") as f:
+        data = tomllib.load(f)
+    bad = {k: dict(v) for k, v in data.items()}
+    bad["fields"]["overview"] = [*bad["fields"]["overview"], "项目名称"]
+    bad["fields"]["not_a_field"] = ["某某"]
+    with pytest.raises(LabelTableError) as e:
+        build_table(bad)
+    assert "项目名称" in str(e.value) and "not_a_field" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "printed, kind, key",
+    [
+        ("项目名称", "fields", "project_name"),
+        ("项目负责人：", "fields", "project_leader"),
+        ("项 目 名 称", "fields", "project_name"),
+        ("一、项目总预算", "funding", "total"),
+        ("(一) 财政拨款：", "funding_contextual", "fiscal"),
+        ("1. 上级财政拨款：", "funding", "annual_fiscal_superior"),
+        ("填报单位（盖章）", "fields", "reporting_unit"),
+        ("项目资金（元）", "sections", "funding"),
+        ("项目槪况", "fields", "overview"),  # OCR look-alike character
+    ],
+)
+def test_match(printed, kind, key):
+    m = TABLE.match(printed)
+    assert m is not None and (m.kind, m.key) == (kind, key)
+
+
+@pytest.mark.parametrize("value", ["顾爱民", "及时", "390000", "100%", "年度项目", "区长质量奖工作经费"])
+def test_values_are_not_labels(value):
+    assert TABLE.match(value) is None
+
+
+def test_level_codes():
+    assert TABLE.level_code("产出目标", 1) == "output"
+    assert TABLE.level_code("效益指标", 1) == "outcome"
+    assert TABLE.level_code("满意度指标", 1) == "satisfaction"
+    assert TABLE.level_code("社会效益影响", 2) == "social"
+    assert TABLE.level_code("服务对象满意度指标", 2) == "satisfaction"
+    assert TABLE.level_code("时效", 2) == "timeliness"

@@ -1,0 +1,59 @@
+"""Golden records: every committed sample filing gives exactly its expected record.
+
+The expected files are written by sample_pdfs/make_samples.py from the data it renders (never by
+running jixiao), so these comparisons test the extractor against an independent truth.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.api import extract_records
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_pdfs"
+EXPECTED = sorted((SAMPLES / "expected").glob("*.json"))
+EXPECTED = [p for p in EXPECTED if not p.name.endswith(".cells.json")]
+
+
+def comparable(rec: dict) -> dict:
+    rec = {k: v for k, v in rec.items() if k != "provenance"}
+    rec["flags"] = sorted(
+        (f["code"], f["path"], f["page"], f.get("detail", "") if f["code"] == "clipped_text" else "")
+        for f in rec["flags"]
+    )
+    return rec
+
+
+def test_there_are_samples():
+    assert len(EXPECTED) >= 2
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
+def test_golden_record(expected_path):
+    pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    got = extract_records(pdf)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        g, e = comparable(g), comparable(e)
+        for key in e:
+            assert g[key] == e[key], key
+        assert set(g) == set(e)
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
+def test_every_value_points_back_to_its_page_and_box(expected_path):
+    pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
+    for rec in extract_records(pdf):
+        prov = rec["provenance"]
+        for key, value in rec["fields"].items():
+            if value:
+                p = prov[f"fields.{key}"]
+                assert p["page"] in rec["source"]["pages"]
+                x0, top, x1, bottom = p["bbox"]
+                assert 0 <= x0 < x1 and 0 <= top < bottom
+        for key in rec["funding"]:
+            assert f"funding.{key}" in prov
+        for fl in rec["flags"]:
+            assert fl["page"] in rec["source"]["pages"]

@@ -41,3 +41,7 @@ class NeedsOcr(InputError):
     """A page has no usable text layer and OCR is switched off (``--ocr never``)."""
 
     error_class = "ocr_unavailable"
+
+
+class EngineMissing(OcrUnavailable):
+    """The chosen OCR engine or its language data is not installed: the run exits 3."""

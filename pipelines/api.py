@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from extract.errors import InputError, Timeout
+from extract.errors import EngineMissing, InputError, Timeout
 
 
 class Options(BaseModel):
@@ -42,6 +42,7 @@ class FileResult(BaseModel):
     form_pages: int = 0
     seconds: float = 0.0
     soft_errors: list[str] = Field(default_factory=list)
+    missing_dependency: bool = False  # the failure is a missing OCR engine / language data
 
 
 @contextmanager
@@ -85,6 +86,7 @@ def process_file(path: str, options: Options | None = None, display_name: str | 
         result.pages = doc.n_pages
         result.form_pages = len(doc.pages)
     except InputError as e:
+        result.missing_dependency = isinstance(e, EngineMissing)
         result.status = "failure"
         result.error_class = e.error_class
         result.message = str(e)

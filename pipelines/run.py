@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .api import FileResult, Options, process_file
-from .errors import OutputNotWritable, UsageError
+from .errors import MissingDependency, OutputNotWritable, UsageError
 from .ledger import Ledger
 from .outputs import write_outputs, write_summary
 
@@ -196,6 +196,9 @@ def run(
         write_summary(out, summary)
     finally:
         ledger.close()
+    missing = [r for r in ordered if r.get("missing_dependency")]
+    if missing:
+        raise MissingDependency(missing[0]["message"])
     failed = summary["inputs"]["by_status"].get("failure", 0)
     return (2 if failed else 0), summary
 

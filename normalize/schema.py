@@ -173,3 +173,38 @@ class Record(BaseModel):
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json")
+
+
+# ---------------------------------------------------------------- the output tables, declared once
+# Every tabular output (CSV, Parquet, SQLite, datapackage.json) is generated from this.
+# Types: string | decimal (元, two places) | integer | boolean.
+Column = tuple[str, str]
+
+OUTPUT_TABLES: dict[str, tuple[Column, ...]] = {
+    "filings": (
+        ("filing_id", "string"),
+        ("source_file", "string"),
+        ("source_sha256", "string"),
+        ("pages", "string"),
+        *((k, "string") for k in FIELD_KEYS),
+        *((k, "decimal") for k in FUNDING_KEYS),
+        ("amount_unit_original", "string"),
+        ("flag_count", "integer"),
+        ("status", "string"),
+    ),
+    "indicators": (("filing_id", "string"), *((k, "string") for k in INDICATOR_KEYS)),
+    "cost_items": (
+        ("filing_id", "string"),
+        *((k, "decimal" if k in COST_AMOUNT_KEYS else "string") for k in COST_ITEM_KEYS),
+    ),
+    "safeguards": (
+        ("filing_id", "string"),
+        *((k, "boolean" if k.startswith("stage_") else "string") for k in SAFEGUARD_KEYS),
+    ),
+    "flags": (("filing_id", "string"), ("code", "string"), ("path", "string"), ("page", "integer"),
+              ("detail", "string")),
+    "failures": (("source_file", "string"), ("source_sha256", "string"), ("error_class", "string"),
+                 ("message", "string")),
+}
+PRIMARY_KEYS = {"filings": ("filing_id",)}
+FOREIGN_KEYS = {t: "filing_id" for t in ("indicators", "cost_items", "safeguards", "flags")}

@@ -1,7 +1,9 @@
-"""Writing OUTDIR: filings.jsonl, the SPEC's CSV files, failures.csv, run_summary.json (last).
+"""Writing OUTDIR: filings.jsonl, the SPEC's tables (CSV, Parquet, SQLite), datapackage.json,
+failures.csv, and run_summary.json last.
 
-Every file is written to a temporary name, fsynced and renamed, so a crash never leaves a
-half-written file where a reader expects a whole one.
+Every tabular output comes from one declaration (normalize.schema.OUTPUT_TABLES). Every file is
+written to a temporary name, fsynced and renamed, so a crash never leaves a half-written file
+where a reader expects a whole one.
 """
 
 from __future__ import annotations
@@ -10,29 +12,16 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from normalize import schema
 
-FILINGS_COLUMNS = (
-    "filing_id",
-    "source_file",
-    "source_sha256",
-    "pages",
-    *schema.FIELD_KEYS,
-    *schema.FUNDING_KEYS,
-    "amount_unit_original",
-    "flag_count",
-    "status",
-)
-FAILURE_COLUMNS = ("source_file", "source_sha256", "error_class", "message")
-TABLES = {
-    "indicators.csv": ("indicators", schema.INDICATOR_KEYS),
-    "cost_items.csv": ("cost_items", schema.COST_ITEM_KEYS),
-    "safeguards.csv": ("safeguards", schema.SAFEGUARD_KEYS),
-}
+TABLES = schema.OUTPUT_TABLES
+FILINGS_COLUMNS = tuple(c for c, _ in TABLES["filings"])
+FAILURE_COLUMNS = tuple(c for c, _ in TABLES["failures"])
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -50,29 +39,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(d: Path) -> None:
+    dir_fd = os.open(d, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
 
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
-
-
-def csv_bytes(columns: Iterable[str], rows: Iterable[dict], bom: bool = True) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    columns = list(columns)
-    w.writerow(columns)
-    for row in rows:
-        w.writerow([_cell(row.get(c)) for c in columns])
-    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+def _tmp_path(path: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)
 
 
 def filing_row(rec: dict) -> dict:
@@ -92,9 +74,160 @@ def filing_row(rec: dict) -> dict:
     return row
 
 
+def table_rows(results: list[dict]) -> dict[str, list[dict]]:
+    """The rows of every output table, from the per-input results (in input order)."""
+    records = [r for res in results for r in res.get("records", [])]
+    rows: dict[str, list[dict]] = {
+        "filings": [filing_row(r) for r in records],
+        "failures": [{k: res.get(k) for k in FAILURE_COLUMNS} for res in results if res.get("status") == "failure"],
+    }
+    for name in ("indicators", "cost_items", "safeguards", "flags"):
+        rows[name] = [{"filing_id": r["filing_id"], **item} for r in records for item in r.get(name, [])]
+    return rows
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _csv_cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def csv_bytes(columns, rows, bom: bool = True) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    columns = list(columns)
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_csv_cell(row.get(c)) for c in columns])
+    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------- Parquet (exact decimals)
+
+
+def _arrow_schema(name: str):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "decimal": pa.decimal128(20, 2), "integer": pa.int64(), "boolean": pa.bool_()}
+    return pa.schema([pa.field(c, types[t]) for c, t in TABLES[name]])
+
+
+def _typed(value, typ: str):
+    if value in (None, ""):
+        return None
+    if typ == "decimal":
+        return Decimal(str(value))
+    if typ == "integer":
+        return int(value)
+    if typ == "boolean":
+        return bool(value)
+    return str(value)
+
+
+def parquet_bytes(name: str, rows: list[dict]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = TABLES[name]
+    data = {c: [_typed(r.get(c), t) for r in rows] for c, t in cols}
+    table = pa.table(data, schema=_arrow_schema(name))
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+# ---------------------------------------------------------------- SQLite
+
+_SQL_TYPES = {"string": "TEXT", "decimal": "TEXT", "integer": "INTEGER", "boolean": "INTEGER"}
+
+
+def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
+    """One database with the SPEC tables, keys and indexes; decimals as exact TEXT."""
+    tmp = _tmp_path(path)
+    db = sqlite3.connect(tmp)
+    try:
+        for name, cols in TABLES.items():
+            defs = [f'"{c}" {_SQL_TYPES[t]}' for c, t in cols]
+            if name in schema.PRIMARY_KEYS:
+                defs.append(f"PRIMARY KEY ({', '.join(schema.PRIMARY_KEYS[name])})")
+            if name in schema.FOREIGN_KEYS:
+                fk = schema.FOREIGN_KEYS[name]
+                defs.append(f'FOREIGN KEY ("{fk}") REFERENCES filings (filing_id)')
+            db.execute(f'CREATE TABLE "{name}" ({", ".join(defs)})')
+            if name in schema.FOREIGN_KEYS:
+                db.execute(f'CREATE INDEX "{name}_filing" ON "{name}" (filing_id)')
+            names = [c for c, _ in cols]
+            db.executemany(
+                f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in names)})',
+                [[_sql_value(r.get(c), t) for c, t in cols] for r in rows[name]],
+            )
+        db.commit()
+    finally:
+        db.close()
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _sql_value(v, typ: str):
+    if v in (None, ""):
+        return None if typ != "string" or v is None else ""
+    if typ == "boolean":
+        return 1 if v else 0
+    if typ == "integer":
+        return int(v)
+    return str(v)
+
+
+# ---------------------------------------------------------------- datapackage.json
+
+
+def datapackage(csv_names: dict[str, str], bom: bool) -> dict:
+    """Frictionless Data Package describing every CSV (Table Schema), from the same declaration."""
+    types = {"string": "string", "decimal": "number", "integer": "integer", "boolean": "boolean"}
+    resources = []
+    for name, fname in csv_names.items():
+        fields = []
+        for c, t in TABLES[name]:
+            f = {"name": c, "type": types[t]}
+            if t == "decimal":
+                f["description"] = "amount in 元, exact decimal with two places"
+            if t == "boolean":
+                f["trueValues"], f["falseValues"] = ["true"], ["false"]
+            fields.append(f)
+        table_schema: dict = {"fields": fields, "missingValues": [""]}
+        if name in schema.PRIMARY_KEYS:
+            table_schema["primaryKey"] = list(schema.PRIMARY_KEYS[name])
+        if name in schema.FOREIGN_KEYS:
+            fk = schema.FOREIGN_KEYS[name]
+            table_schema["foreignKeys"] = [{"fields": fk, "reference": {"resource": "filings", "fields": fk}}]
+        resources.append({
+            "name": name.replace("_", "-"),
+            "path": fname,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig" if bom else "utf-8",
+            "schema": table_schema,
+        })
+    for r in resources:  # foreign keys name resources by their resource name
+        for fk in r["schema"].get("foreignKeys", []):
+            fk["reference"]["resource"] = "filings"
+    return {"name": "jixiao-output", "profile": "tabular-data-package", "resources": resources}
+
+
+# ---------------------------------------------------------------- all of OUTDIR
+
+
 def write_outputs(outdir: Path, results: list[dict], formats: set[str], bom: bool = True) -> dict[str, Path]:
     """Write every output for the given per-input results; returns what was written."""
-    records = [r for res in results for r in res.get("records", [])]
+    rows = table_rows(results)
     written: dict[str, Path] = {}
 
     def put(name: str, data: bytes) -> None:
@@ -102,18 +235,23 @@ def write_outputs(outdir: Path, results: list[dict], formats: set[str], bom: boo
         written[name] = outdir / name
 
     if "jsonl" in formats:
+        records = [r for res in results for r in res.get("records", [])]
         put("filings.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
+    csv_names = {}
     if "csv" in formats:
-        put("filings.csv", csv_bytes(FILINGS_COLUMNS, (filing_row(r) for r in records), bom))
-        for name, (key, cols) in TABLES.items():
-            rows = ({"filing_id": r["filing_id"], **item} for r in records for item in r.get(key, []))
-            put(name, csv_bytes(("filing_id", *cols), rows, bom))
-        flags = ({"filing_id": r["filing_id"], **fl} for r in records for fl in r.get("flags", []))
-        put("flags.csv", csv_bytes(("filing_id", *schema.FLAG_KEYS), flags, bom))
-    failures = [
-        {k: res.get(k) for k in FAILURE_COLUMNS} for res in results if res.get("status") == "failure"
-    ]
-    put("failures.csv", csv_bytes(FAILURE_COLUMNS, failures, bom))
+        for name in ("filings", "indicators", "cost_items", "safeguards", "flags"):
+            cols = [c for c, _ in TABLES[name]]
+            put(f"{name}.csv", csv_bytes(cols, rows[name], bom))
+            csv_names[name] = f"{name}.csv"
+    put("failures.csv", csv_bytes(FAILURE_COLUMNS, rows["failures"], bom))
+    csv_names["failures"] = "failures.csv"
+    put("datapackage.json", (json.dumps(datapackage(csv_names, bom), ensure_ascii=False, indent=2) + "\n").encode())
+    if "parquet" in formats:
+        for name in TABLES:
+            put(f"parquet/{name}.parquet", parquet_bytes(name, rows[name]))
+    if "sqlite" in formats:
+        write_sqlite(outdir / "filings.sqlite", rows)
+        written["filings.sqlite"] = outdir / "filings.sqlite"
     return written
 
 

@@ -8,17 +8,18 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .api import FileResult, Options, process_file
+from .api import FileResult, Options
 from .errors import MissingDependency, OutputNotWritable, UsageError
+from .executors import Task, execute
 from .ledger import Ledger
 from .outputs import write_outputs, write_summary
 
 FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
-SUPPORTED_FORMATS = {"jsonl", "csv"}
+SUPPORTED_FORMATS = FORMATS
 
 
 def pipeline_version() -> str:
@@ -94,40 +95,6 @@ def _hash(ledger: Ledger, path: Path) -> str:
     return digest
 
 
-def _worker_init() -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
-Task = tuple[str, dict, str, str]  # (path, options, display name, sha256)
-
-
-def _run_one(task: Task) -> tuple[str, dict]:
-    path, opts, name, digest = task
-    return digest, process_file(path, Options(**opts), name).model_dump()
-
-
-def execute(tasks: list[Task], jobs: int, executor: str) -> Iterator[tuple[str, dict]]:
-    """Run the per-input function over the tasks; yields (sha256, result) as they finish."""
-    if executor != "local":
-        raise UsageError(f"executor {executor!r} is not available in this version (use local)")
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield _run_one(t)
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, max_tasks_per_child=50) as pool:
-        futures = {pool.submit(_run_one, t): t for t in tasks}
-        for fut in as_completed(futures):
-            _path, _opts, name, digest = futures[fut]
-            try:
-                yield fut.result()
-            except Exception as e:  # a worker that died (crash, out of memory)
-                yield digest, FileResult(source_file=name, source_sha256=digest, status="failure",
-                                         error_class="internal",
-                                         message=f"the worker processing this input died: {e}").model_dump()
-
-
 def run(
     inputs: list[str],
     outdir: str,
@@ -138,6 +105,7 @@ def run(
     force: bool = False,
     csv_bom: bool = True,
     progress: Callable[[dict], None] | None = None,
+    max_memory: int = 0,
 ) -> tuple[int, dict]:
     """Run a batch; returns (exit status, summary)."""
     t0 = time.perf_counter()
@@ -176,14 +144,16 @@ def run(
             todo.append((str(p), options.model_dump(), p.name, digest))
             todo_hashes.add(digest)
         done_count = 0
-        for digest, res in execute(todo, jobs, executor):
+        if executor.startswith("dask") and todo:
+            _event(progress, {"event": "executor", "executor": executor, "inputs": len(todo)})
+        for digest, res in execute(todo, executor, jobs, options.timeout, max_memory):
             status = "failed" if res["status"] == "failure" else "done"
             ledger.mark(digest, version, config, status, res["source_file"], res)
             results[digest] = res
             done_count += 1
-            if progress:
-                progress({"event": "input_done", "file": res["source_file"], "status": res["status"],
-                          "filings": len(res["records"]), "done": done_count, "total": len(todo)})
+            _event(progress, {"event": "input_done", "file": res["source_file"], "status": res["status"],
+                              "filings": len(res["records"]), "pages": res.get("pages", 0),
+                              "done": done_count, "total": len(todo)})
         ordered = []
         emitted: set[str] = set()
         for _p, digest in plan:
@@ -201,6 +171,11 @@ def run(
         raise MissingDependency(missing[0]["message"])
     failed = summary["inputs"]["by_status"].get("failure", 0)
     return (2 if failed else 0), summary
+
+
+def _event(progress: Callable[[dict], None] | None, ev: dict) -> None:
+    if progress:
+        progress(ev)
 
 
 def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, version: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 from ..errors import UsageError
 
@@ -13,11 +14,13 @@ HELP = "extract filings from PDFs into OUTDIR"
 def add_arguments(e) -> None:
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, directories (recursive) or globs")
     e.add_argument("-o", "--outdir", required=True, metavar="OUTDIR")
-    e.add_argument("--format", default="jsonl,csv", help="comma-separated: jsonl,csv (default: jsonl,csv)")
+    e.add_argument("--format", default="jsonl,csv", help="any of jsonl,csv,parquet,sqlite (default: jsonl,csv)")
     e.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     e.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
     e.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
-    e.add_argument("--executor", default="local", help="local (default)")
+    e.add_argument("--executor", default="local", help="local (default), dask-local, or dask://HOST:PORT")
+    e.add_argument("--max-memory", type=float, default=4.0, metavar="GIB",
+                   help="memory cap per local worker process in GiB (default 4; 0: none)")
     e.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="per input (default 600)")
     e.add_argument("--force", action="store_true", help="reprocess inputs the ledger already has")
     e.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
@@ -33,13 +36,18 @@ def run(args) -> int:
         raise UsageError("--jobs must be 1 or more")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    tty = sys.stderr.isatty()
+    if args.max_memory < 0:
+        raise UsageError("--max-memory must be 0 (no cap) or a number of GiB")
+    tty = sys.stderr.isatty() and not args.log_json
+    bar = Progress()
 
     def progress(ev: dict) -> None:
-        if args.log_json:
+        if args.quiet and not args.log_json:
+            return
+        if tty:
+            bar.show(ev)
+        else:
             print(json.dumps(ev, ensure_ascii=False), file=sys.stderr, flush=True)
-        elif not args.quiet and tty:
-            print(f"\r[{ev['done']}/{ev['total']}] {ev['file'][:60]:<60}", end="", file=sys.stderr, flush=True)
 
     options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout)
     code, summary = run_batch(
@@ -52,15 +60,39 @@ def run(args) -> int:
         force=args.force,
         csv_bom=args.csv_bom == "yes",
         progress=progress,
+        max_memory=int(args.max_memory * (1 << 30)),
     )
     if not args.quiet:
-        if tty and not args.log_json:
+        if tty and bar.shown:
             print(file=sys.stderr)
         print(closing_line(summary))
         print(f"jixiao: outputs in {summary['outdir']}/ ({', '.join(summary['outputs'])})")
         if summary["inputs"]["failures_by_class"]:
             print(f"jixiao: failed inputs are listed in {summary['outdir']}/failures.csv", file=sys.stderr)
     return code
+
+
+class Progress:
+    """A one-line progress bar on a terminal: files and pages done, ETA."""
+
+    def __init__(self):
+        self.t0 = time.monotonic()
+        self.pages = 0
+        self.shown = False
+
+    def show(self, ev: dict) -> None:
+        if ev.get("event") != "input_done":
+            return
+        self.pages += ev.get("pages", 0)
+        done, total = ev["done"], ev["total"]
+        elapsed = time.monotonic() - self.t0
+        eta = elapsed / done * (total - done) if done else 0
+        width = 24
+        fill = int(width * done / max(total, 1))
+        line = (f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} files, {self.pages} pages, "
+                f"ETA {eta:4.0f} s  {ev['file'][:40]:<40}")
+        print(line, end="", file=sys.stderr, flush=True)
+        self.shown = True
 
 
 def closing_line(summary: dict) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import bisect
 import ctypes
 import hashlib
+import mmap
 import os
+import re
+import zlib
 from pathlib import Path
 
 from . import classify
@@ -19,6 +22,7 @@ from .model import Cell, Document, Line, Page, Table
 
 MAX_BYTES = 512 * 1024 * 1024
 _HEADER_WINDOW = 1024
+_TAIL_WINDOW = 4096
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -38,8 +42,66 @@ def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
         raise TooLarge(f"{size} bytes is over the limit of {max_bytes}")
     with open(path, "rb") as f:
         head = f.read(_HEADER_WINDOW)
+        f.seek(max(0, size - _TAIL_WINDOW))
+        tail = f.read()
     if b"%PDF-" not in head:
         raise NotAPdf("no %PDF- header: this is not a PDF file")
+    if b"%%EOF" not in tail:
+        raise Corrupt("the file is truncated: it does not end with %%EOF")
+    check_bombs(path)
+
+
+BOMB_BYTES = 256 * 1024 * 1024  # one stream inflating past this is a decompression bomb
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_bombs(path: str | os.PathLike, min_compressed: int = 32 * 1024) -> None:
+    """Refuse a file with a Flate stream that inflates past BOMB_BYTES, before any parser does."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        pos = 0
+        while True:
+            hit = _STREAM.search(m, pos)
+            if not hit:
+                return
+            start = hit.end()
+            end = m.find(b"endstream", start)
+            if end < 0:
+                return
+            pos = end + 9
+            if end - start < min_compressed:
+                continue
+            d = zlib.decompressobj()
+            total = 0
+            try:
+                for i in range(start, end, 1 << 16):
+                    total += len(d.decompress(m[i : min(i + (1 << 16), end)], BOMB_BYTES + 1 - total))
+                    if total > BOMB_BYTES or d.unconsumed_tail:
+                        raise TooLarge(
+                            f"a compressed stream of {end - start} bytes inflates past {BOMB_BYTES >> 20} MiB"
+                            " (decompression bomb)"
+                        )
+            except zlib.error:
+                continue
+
+
+_ACTIONS = (b"/JavaScript", b"/JS", b"/Launch", b"/SubmitForm", b"/ImportData")
+
+
+def active_content(path: str | os.PathLike) -> list[str]:
+    """Actions the PDF carries (JavaScript, Launch, …). jixiao never runs them; it notes them."""
+    found = set()
+    with open(path, "rb") as f:
+        prev = b""
+        for block in iter(lambda: f.read(1 << 20), b""):
+            chunk = prev + block
+            for name in _ACTIONS:
+                if name in chunk:
+                    found.add(name.decode().lstrip("/"))
+            prev = block[-16:]
+    if "JS" in found:
+        found.discard("JS")
+        found.add("JavaScript")
+    return sorted(found)
 
 
 def open_pdfium(path: str | os.PathLike):
@@ -51,10 +113,25 @@ def open_pdfium(path: str | os.PathLike):
         msg = str(e)
         if "password" in msg.lower():
             raise Encrypted("the PDF is encrypted (password required)") from e
+        if _page_count_pdfminer(path) == 0:
+            raise Empty("the PDF has no pages") from e
         raise Corrupt(f"the PDF cannot be parsed: {msg}") from e
     if len(pdf) == 0:
         raise Empty("the PDF has no pages")
     return pdf
+
+
+def _page_count_pdfminer(path) -> int | None:
+    """A second opinion on a file PDFium refuses: its page count, or None if it cannot be read."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(f))))
+    except Exception:
+        return None
 
 
 def page_texts(pdf) -> list[str]:

@@ -27,8 +27,9 @@ _PAIRS = {"》": "《", "）": "（", ")": "(", "〕": "〔", "]": "[", "】": "
 class Geometry:
     """Where a value's text sits in its cell (computed by the assembler from the cell's lines)."""
 
-    reaches_end: bool = False  # last line runs to the right edge, and no room for another line
-    spans_width: bool = False  # the (single) line runs from the left edge to the right edge
+    # The text fills its cell to the edge: a single line from the left edge to the right ruling,
+    # or a last line as wide as the others at the bottom of a cell with no room for another line.
+    at_edge: bool = False
     lines: int = 0
 
 
@@ -59,10 +60,13 @@ def starts_mid_word(v: str) -> bool:
 
 
 def cut_piece(v: str, others: list[str]) -> tuple[bool, bool]:
-    """(head cut, tail cut) when ``v`` is a proper inner piece of another value."""
+    """(head cut, tail cut) when ``v`` is a piece cut from another short value, like 长质量奖工作经
+    from the project name 区长质量奖工作经费 (a phrase quoted inside a long text is no cut piece)."""
     if len(v) < 4:
         return False, False
     for w in others:
+        if len(w) - len(v) > max(2, len(v) // 2) or any(p in w for p in "，。；,;"):
+            continue
         if len(w) > len(v) and v in w:
             i = w.index(v)
             return i > 0, i + len(v) < len(w)
@@ -85,8 +89,11 @@ def truncated_tail(v: str, geom: Geometry, cut_tail: bool = False) -> str | None
         return f"ends on the function word {last!r}"
     if cut_tail:
         return "is a cut piece of another value"
-    if geom.reaches_end and (geom.lines >= 2 or geom.spans_width):
-        return "the text runs to the cell's edge and stops without a full stop"
+    opened = _unclosed(v)
+    if opened:
+        return f"stops inside {opened!r} … (never closed)"
+    if geom.at_edge:
+        return "the text fills its cell to the edge and stops without a full stop"
     if ends_mid_word(v):
         return f"ends in the middle of a word ({v[-6:]!r})"
     return None
@@ -102,6 +109,26 @@ def truncated_head(v: str, cut_head: bool = False) -> str | None:
         return f"starts with a cut word ({v[:4]!r})"
     if cut_head:
         return "is a cut piece of another value"
+    return None
+
+
+def _unclosed(v: str) -> str | None:
+    """The last bracket opened and never closed (a title or note cut off), if any."""
+    stack: list[str] = []
+    opens = set(_PAIRS.values())
+    for ch in v:
+        if ch in opens:
+            stack.append(ch)
+        elif ch in _PAIRS and stack and stack[-1] == _PAIRS[ch]:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def metric_cut(v: str, stems: dict[str, tuple[str, ...]]) -> str | None:
+    """An indicator name that ends on a metric's stem without its suffix (…满意 for …满意度)."""
+    for stem, suffixes in stems.items():
+        if v.endswith(stem) and not any(v.endswith(stem + s) for s in suffixes):
+            return f"ends on {stem!r} without {'/'.join(stem + s for s in suffixes)}"
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +70,7 @@ class Match:
 class LabelTable:
     entries: dict[str, dict[str, tuple[str, ...]]]  # kind → key → aliases
     index: dict[str, tuple[str, str]]  # normalised alias → (kind, key)
+    metric_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
@@ -144,6 +145,9 @@ def build_table(data: dict) -> LabelTable:
     """Validate raw TOML data into a LabelTable; raises LabelTableError with every problem found."""
     problems: list[str] = []
     entries: dict[str, dict[str, tuple[str, ...]]] = {}
+    metric_stems = data.pop("metric_stems", {})
+    if not all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in metric_stems.values()):
+        problems.append("[metric_stems] values must be lists of suffixes")
     for kind, keys in data.items():
         if kind not in _KIND_KEYS:
             problems.append(f"unknown table [{kind}]")
@@ -169,7 +173,7 @@ def build_table(data: dict) -> LabelTable:
             problems.append(f"table [{kind}] is missing")
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
-    return LabelTable(entries, index)
+    return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()})
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,6 @@ _TEXT_CHECKED_FIELDS = frozenset(schema.FIELD_KEYS) - {
     "contact_phone",
     "project_category",
 }
-_INDICATOR_TEXT = ("level1", "level2", "level3", "remark")
 _COST_TEXT = ("project", "activity", "detail", "remark")
 _SAFEGUARD_TEXT = ("system", "document", "measures")
 
@@ -59,29 +58,38 @@ def records_from_document(doc: Document, source_file: str) -> list[Record]:
     return [RecordBuilder(f, doc, source_file, n).build() for n, f in enumerate(filings, 1)]
 
 
+LONG_TEXT = 60  # characters: a narrative, not a name, a note or a short phrase
+
+
 def _geometry(p: Piece) -> checks.Geometry:
     """Where the piece's last line sits in its cell (only for the cell's last value)."""
     c = p.cell
     if c is None or not p.lines or not p.last:
         return checks.Geometry(lines=len(p.lines))
     x0, top, x1, bottom = c.bbox
-    left = min(ln.bbox[0] for ln in c.lines)
-    pad = max(left - x0, 0.5)
     last = p.lines[-1]
     size = last.size or (last.bbox[3] - last.bbox[1]) or 10.0
-    reaches_right = last.bbox[2] >= x1 - pad - 1.0 * size
-    if len(c.lines) >= 2:
-        tops = [ln.bbox[1] for ln in c.lines]
-        pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[len(tops) // 2 - 1] if len(tops) > 1 else size
-        room_below = bottom - last.bbox[3] >= max(pitch, size) * 0.9
+    if len(c.lines) == 1:
+        # A single line that starts at the left padding and either runs into the right padding
+        # (a layout keeps text out of it; overflowing text does not) or, when long, fills the
+        # whole width (a wrapped line of a longer text). Centred or right-aligned text never
+        # starts at the left padding.
+        pad = last.bbox[0] - x0
+        starts_left = pad <= 0.6 * size + 1.0
+        intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
+        fills = len(last.text) >= 15 and last.bbox[2] >= x1 - pad - 0.6 * size
+        at_edge = starts_left and (intrudes or fills)
     else:
-        room_below = False
-    starts_left = p.lines[0].bbox[0] <= left + 0.5 * size
-    return checks.Geometry(
-        reaches_end=reaches_right and not room_below,
-        spans_width=len(p.lines) == 1 and starts_left and reaches_right,
-        lines=len(p.lines),
-    )
+        tops = [ln.bbox[1] for ln in c.lines]
+        pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
+        room_below = bottom - last.bbox[3] >= max(pitch, size) * 0.9
+        # A long narrative at the bottom of a full cell is the typical cut; a short text must also
+        # end on a line as wide as the widest (a wrapped line, not the end of a paragraph).
+        widest = max(ln.bbox[2] - ln.bbox[0] for ln in c.lines)
+        full_last = last.bbox[2] - last.bbox[0] >= widest - 0.6 * size
+        long_text = sum(len(ln.text) for ln in p.lines) >= LONG_TEXT
+        at_edge = not room_below and (long_text or full_last)
+    return checks.Geometry(at_edge=at_edge, lines=len(p.lines))
 
 
 class RecordBuilder:
@@ -228,8 +236,13 @@ class RecordBuilder:
             for key, p in rec.items():
                 path = f"indicators[{i}].{key}"
                 self.provenance(path, p)
-                if key in _INDICATOR_TEXT and key != "level1" and key != "level2":
+                if key in ("level3", "remark"):
                     self.text_checks(path, p, long_texts)
+                if key == "level3" and p.text and not any(f.path == path and f.code == "truncated_tail"
+                                                          for f in self.flags):
+                    why = checks.metric_cut(p.text, TABLE.metric_stems)
+                    if why:
+                        self.flag("truncated_tail", path, p.page, why)
             out.append(row)
         return out
 

@@ -70,7 +70,7 @@ def _on_alarm(signum, frame):
 
 def process_file(path: str, options: Options | None = None, display_name: str | None = None) -> FileResult:
     """Extract every filing of one PDF. Never raises for a problem with the input itself."""
-    from extract.pdf import read_document, sha256_file
+    from extract.pdf import active_content, read_document, sha256_file
     from normalize.record import records_from_document
 
     options = options or Options()
@@ -79,6 +79,9 @@ def process_file(path: str, options: Options | None = None, display_name: str | 
     result = FileResult(source_file=name)
     try:
         result.source_sha256 = sha256_file(path)
+        actions = active_content(path)
+        if actions:
+            result.soft_errors.append(f"the PDF carries {', '.join(actions)} actions (not executed)")
         with _deadline(options.timeout):
             doc = read_document(path, max_bytes=options.max_bytes)
             records = records_from_document(doc, name)

@@ -195,6 +195,7 @@ def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, 
             "skipped_unchanged": skipped,
             "by_status": dict(by_status),
             "failures_by_class": dict(failures),
+            "notes": [{"file": r["source_file"], "note": n} for r in results for n in r.get("soft_errors", [])],
         },
         "filings": {
             "total": len(records),

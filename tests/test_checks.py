@@ -12,8 +12,8 @@ from normalize.checks import (
     unbalanced_brackets,
 )
 
-FULL = Geometry(reaches_end=True, spans_width=False, lines=3)
-FREE = Geometry(reaches_end=False, lines=3)
+FULL = Geometry(at_edge=True, lines=3)
+FREE = Geometry(at_edge=False, lines=3)
 
 
 def test_tail_cues():
@@ -38,7 +38,8 @@ def test_head_cues():
 
 def test_cut_piece():
     assert cut_piece("长质量奖工作经", ["区长质量奖工作经费"]) == (True, True)
-    assert cut_piece("区长质量奖", ["区长质量奖工作经费"]) == (False, True)
+    assert cut_piece("区长质量奖工作", ["区长质量奖工作经费"]) == (False, True)
+    assert cut_piece("区长质量奖", ["关于区长质量奖工作经费的说明，共三项"]) == (False, False)
     assert cut_piece("无", ["无"]) == (False, False)
 
 

@@ -1,0 +1,99 @@
+"""Batch runs: bad input never stops a batch, inputs stay untouched, reruns are incremental."""
+
+import json
+import shutil
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from pipelines.cli import main
+
+from .badinputs import make_corpus
+from .conftest import REALDATA, SAMPLES, need
+
+
+@pytest.fixture(scope="module")
+def good_pdfs():
+    """The digital sample filings (scans are the OCR tests' business: slow here)."""
+    pdfs = []
+    for exp in sorted((SAMPLES / "expected").glob("*.json")):
+        if exp.name.endswith(".cells.json"):
+            continue
+        recs = json.loads(exp.read_text(encoding="utf-8"))
+        if recs and all(r["source"]["kind"] == "digital" for r in recs):
+            pdfs.append(SAMPLES / (exp.name.removesuffix(".json") + ".pdf"))
+    if not pdfs:
+        pytest.skip("no sample PDFs")
+    return pdfs
+
+
+def test_bad_input_corpus(tmp_path, good_pdfs, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    want = make_corpus(src, good_pdfs[0])
+    for p in good_pdfs:
+        shutil.copy(p, src / p.name)
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "--jobs", "2", "-q"]) == 2
+    failures = {r["source_file"]: r["error_class"] for r in _csv(out / "failures.csv")}
+    assert failures == {k: v for k, v in want.items() if v}
+    filings = [json.loads(line) for line in (out / "filings.jsonl").read_text().splitlines()]
+    assert {f["source"]["file"] for f in filings} == {p.name for p in good_pdfs}
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before  # inputs never written
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert any("javascript.pdf" == n["file"] and "JavaScript" in n["note"] for n in summary["inputs"]["notes"])
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _csv(path):
+    import csv
+
+    return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+
+
+def test_rerun_is_incremental_and_recognises_renamed_files(tmp_path, good_pdfs):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(good_pdfs[0], src / "a.pdf")
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "--jobs", "1"]) == 0
+    first = (out / "filings.jsonl").read_bytes()
+    (src / "a.pdf").rename(src / "renamed.pdf")
+    shutil.copy(src / "renamed.pdf", src / "copy.pdf")
+    assert main(["extract", str(src), "-o", str(out), "-q", "--jobs", "1"]) == 0
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert summary["inputs"]["skipped_unchanged"] == 1 and summary["inputs"]["unique"] == 1
+    lines = (out / "filings.jsonl").read_text().splitlines()
+    assert len(lines) == len(first.decode().splitlines())  # the duplicate is one filing set, not two
+    assert main(["extract", str(src), "-o", str(out), "-q", "--force", "--jobs", "1"]) == 0
+    assert json.loads((out / "run_summary.json").read_text())["inputs"]["skipped_unchanged"] == 0
+
+
+def test_parquet_sqlite_and_datapackage(tmp_path, good_pdfs):
+    out = tmp_path / "out"
+    assert main(["extract", *map(str, good_pdfs), "-o", str(out), "-q", "--format", "jsonl,csv,parquet,sqlite"]) == 0
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    records = [json.loads(line) for line in (out / "filings.jsonl").read_text().splitlines()]
+    t = pq.read_table(out / "parquet" / "filings.parquet")
+    assert str(t.schema.field("total").type) == "decimal128(20, 2)"
+    df = pd.read_parquet(out / "parquet" / "filings.parquet")
+    assert len(df) == len(records)
+    for rec, total in zip(records, df["total"], strict=True):
+        assert total == (Decimal(rec["funding"]["total"]) if rec["funding"].get("total") else None)
+    db = sqlite3.connect(out / "filings.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == len(records)
+    n_ind = sum(len(r["indicators"]) for r in records)
+    assert db.execute("SELECT COUNT(*) FROM indicators").fetchone()[0] == n_ind
+    pkg = json.loads((out / "datapackage.json").read_text())
+    assert {r["path"] for r in pkg["resources"]} >= {"filings.csv", "indicators.csv", "flags.csv"}
+
+
+def test_realdata_no_forms_in_parallel(tmp_path):
+    files = sorted(need(REALDATA / "no_forms").glob("*.pdf"))
+    out = tmp_path / "out"
+    assert main(["extract", *map(str, files), "-o", str(out), "-q", "--jobs", "2"]) == 0
+    assert json.loads((out / "run_summary.json").read_text())["filings"]["total"] == 0

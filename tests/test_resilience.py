@@ -1,0 +1,101 @@
+"""Crash-proof batches: SIGKILL at any moment, then a rerun gives the uninterrupted outputs;
+the same run on a Dask LocalCluster gives the same outputs as --jobs 1."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+from .test_batch import good_pdfs  # noqa: F401  (fixture)
+
+OUTPUT_FILES = ("filings.jsonl", "filings.csv", "indicators.csv", "cost_items.csv", "safeguards.csv",
+                "flags.csv", "failures.csv")
+
+
+def _corpus(d: Path, pdfs: list[Path], n: int) -> None:
+    """n distinct inputs: the samples, and copies made distinct by a trailing comment line."""
+    d.mkdir()
+    for i in range(n):
+        src = pdfs[i % len(pdfs)]
+        (d / f"{i:02d}_{src.name}").write_bytes(src.read_bytes() + f"% copy {i}\n".encode())
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+def _cmd(src: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "pipelines.cli", "extract", str(src), "-o", str(out), "-q", *extra]
+
+
+@pytest.mark.slow
+def test_sigkill_then_rerun_equals_uninterrupted(tmp_path, good_pdfs):  # noqa: F811
+    src = tmp_path / "in"
+    _corpus(src, good_pdfs, 20)
+    ref = tmp_path / "ref"
+    assert main(["extract", str(src), "-o", str(ref), "-q", "--jobs", "2"]) == 0
+    want = _outputs(ref)
+    assert len(want["filings.jsonl"].splitlines()) == 20
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    out = tmp_path / "out"
+    for delay in (0.3, 1.0, 2.0, 3.5):
+        proc = subprocess.Popen(_cmd(src, out, "--jobs", "2"), env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # Whatever was left must be whole: any output file present parses completely.
+        if (out / "filings.jsonl").exists():
+            for line in (out / "filings.jsonl").read_text().splitlines():
+                json.loads(line)
+    assert subprocess.run(_cmd(src, out, "--jobs", "2"), env=env).returncode == 0
+    assert _outputs(out) == want
+    ids = [json.loads(x)["filing_id"] for x in (out / "filings.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 20
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_equals_one_job(tmp_path, good_pdfs):  # noqa: F811
+    pytest.importorskip("distributed")
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in good_pdfs:
+        shutil.copy(p, src / p.name)
+    one, dask = tmp_path / "one", tmp_path / "dask"
+    assert main(["extract", str(src), "-o", str(one), "-q", "--jobs", "1"]) == 0
+    assert main(["extract", str(src), "-o", str(dask), "-q", "--jobs", "2", "--executor", "dask-local"]) == 0
+    assert _outputs(dask) == _outputs(one)
+
+
+def test_hung_input_is_killed_and_the_batch_goes_on(tmp_path, good_pdfs, monkeypatch):  # noqa: F811
+    """A parser that never returns (fault injection) costs only its own input."""
+    from pipelines import executors
+
+    real = executors.run_task
+
+    def hang_on_first(task):
+        if task[2].startswith("00_"):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)  # also defeat the soft deadline
+            time.sleep(3600)
+        return real(task)
+
+    monkeypatch.setattr(executors, "run_task", hang_on_first)
+    src = tmp_path / "in"
+    _corpus(src, good_pdfs, 3)
+    pool = executors.LocalPool(jobs=2, timeout=2.0)
+    pool_hard = 7.0  # timeout + max(5, 10%)
+    t0 = time.monotonic()
+    tasks = [(str(p), {"timeout": 2.0}, p.name, f"h{i}") for i, p in enumerate(sorted(src.iterdir()))]
+    results = dict(pool.run(tasks))
+    assert time.monotonic() - t0 < pool_hard + 10
+    assert results["h0"]["error_class"] == "timeout"
+    assert all(results[f"h{i}"]["status"] == "success" for i in (1, 2))

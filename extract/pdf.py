@@ -439,8 +439,20 @@ def _match_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], li
     return visible, gone
 
 
+def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
+    """Whether any glyph is printed twice at (nearly) the same place (fake bold)."""
+    seen = set()
+    for c in chars:
+        key = (c["text"], round(c["x0"] / tol), round(c["top"] / tol))
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def read_page(plumber_page, pdfium_page, number: int) -> Page:
-    plumber_page = plumber_page.dedupe_chars()
+    if has_duplicate_chars(plumber_page.chars):
+        plumber_page = plumber_page.dedupe_chars()
     chars = [c for c in plumber_page.chars if c.get("upright", True)]
     height = float(plumber_page.height)
     hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []

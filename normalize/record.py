@@ -111,7 +111,8 @@ class RecordBuilder:
         self.flags.append(Flag(code=code, path=path, page=page, detail=detail))
 
     def provenance(self, path: str, p: Piece) -> None:
-        self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3))
+        self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3),
+                                     label=p.label or None)
 
     def text_checks(self, path: str, p: Piece, others: list[str]) -> None:
         v = p.text

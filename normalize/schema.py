@@ -134,6 +134,7 @@ class Provenance(BaseModel):
     bbox: tuple[float, float, float, float]
     method: str = "text"
     confidence: float = 1.0
+    label: str | None = None  # the label as printed on the form, where the value had one
 
 
 class Record(BaseModel):
@@ -172,7 +173,11 @@ class Record(BaseModel):
         return "flagged" if self.flags else "ok"
 
     def to_json(self) -> dict:
-        return self.model_dump(mode="json")
+        out = self.model_dump(mode="json")
+        for entry in out["provenance"].values():
+            if entry.get("label") is None:
+                entry.pop("label", None)
+        return out
 
 
 # ---------------------------------------------------------------- the output tables, declared once

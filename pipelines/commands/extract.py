@@ -26,6 +26,8 @@ def add_arguments(e) -> None:
     e.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
     e.add_argument("--log-json", action="store_true", help="one JSON line per event on stderr")
     e.add_argument("-q", "--quiet", action="store_true")
+    e.add_argument("--review", action="store_true",
+                   help="also write the review site into OUTDIR/review/ (as `jixiao review OUTDIR` does)")
 
 
 def run(args) -> int:
@@ -38,6 +40,8 @@ def run(args) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.max_memory < 0:
         raise UsageError("--max-memory must be 0 (no cap) or a number of GiB")
+    if args.review and "jsonl" not in args.format.lower():
+        raise UsageError("--review needs the jsonl format (filings.jsonl)")
     tty = sys.stderr.isatty() and not args.log_json
     bar = Progress()
 
@@ -69,6 +73,10 @@ def run(args) -> int:
         print(f"jixiao: outputs in {summary['outdir']}/ ({', '.join(summary['outputs'])})")
         if summary["inputs"]["failures_by_class"]:
             print(f"jixiao: failed inputs are listed in {summary['outdir']}/failures.csv", file=sys.stderr)
+    if args.review:
+        from ..review import build_site, report
+
+        report(build_site(args.outdir), args.quiet)
     return code
 
 

@@ -1,0 +1,732 @@
+"""The review site: a static HTML report of an OUTDIR for a person checking the flags (issue 7).
+
+    OUTDIR/review/index.html                every filing (source, project, year, status, flag counts),
+                                            filterable by flag code and status
+    OUTDIR/review/filings/<filing_id>.html  the filing's page images with every value's box (from
+                                            provenance), flagged boxes marked with their codes, the flag
+                                            list (code, path, page, detail — a clipped cell's hidden
+                                            text included) and the field table; keys j/k step through flags
+    OUTDIR/review/pages/<sha16>-p<N>.<ext>  one image per source page, rendered once and reused
+    OUTDIR/review/assets/                   review.css, review.js (plain files, no build step)
+
+Everything is in the HTML files, so the site opens from disk: no server, no network fetch.
+The source PDF of a filing is found through the ledger (table ``seen``: input path → sha256),
+or in directories given by the caller; where none is found the boxes are drawn on a blank page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from normalize import schema
+
+from .errors import OutputNotWritable, UsageError
+from .outputs import atomic_write
+
+DEFAULT_SCALE = 1.5  # 108 dpi: an A4 page is 893 x 1263 px, small CJK print stays legible
+DEFAULT_FORMAT = "auto"  # per page, the smaller of PNG (16 colours) and JPEG
+JPEG_QUALITY = 70
+PNG_COLOURS = 16
+ASSETS = ("review.css", "review.js")
+MANIFEST = "pages.json"
+A4 = (595.28, 841.89)
+
+
+@dataclass
+class PageImage:
+    page: int
+    file: str | None  # name under review/pages/, None where the source PDF was not found
+    w_pt: float
+    h_pt: float
+    w_px: int = 0
+    h_px: int = 0
+
+
+@dataclass
+class SiteSummary:
+    root: Path
+    filings: int = 0
+    rendered: int = 0
+    reused: int = 0
+    missing_sources: list[str] = field(default_factory=list)
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index.html"
+
+
+def write(path: Path, data: bytes) -> None:
+    """Atomically, readable by others as a web page should be (mkstemp makes files 0600)."""
+    atomic_write(path, data)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def e(v) -> str:
+    return html.escape("" if v is None else str(v), quote=True)
+
+
+# ---------------------------------------------------------------- reading OUTDIR
+
+
+def check_outdir(outdir: str | Path) -> Path:
+    out = Path(outdir)
+    if not out.exists():
+        raise UsageError(f"OUTDIR not found: {out}")
+    if not out.is_dir():
+        raise UsageError(f"OUTDIR is not a directory: {out}")
+    if not (out / "filings.jsonl").is_file():
+        raise UsageError(
+            f"{out} has no filings.jsonl: give the OUTDIR of a `jixiao extract INPUT... -o OUTDIR` run "
+            "(with the jsonl format, the default)"
+        )
+    return out
+
+
+def load_records(out: Path) -> list[dict]:
+    records = []
+    text = (out / "filings.jsonl").read_text(encoding="utf-8-sig")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"{out / 'filings.jsonl'} line {n} is not JSON: {err.msg}") from err
+        if not isinstance(rec, dict) or "filing_id" not in rec:
+            raise UsageError(f"{out / 'filings.jsonl'} line {n} is not a filing record")
+        records.append(rec)
+    return records
+
+
+def load_failures(out: Path) -> list[dict]:
+    import csv
+
+    path = out / "failures.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256, computed once per (path, size, mtime) in this process."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _HASHES:
+        _HASHES[key] = _sha256_uncached(path)
+    return _HASHES[key]
+
+
+def _sha256_uncached(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ledger_sources(out: Path) -> dict[str, list[tuple[Path, int, int]]]:
+    """sha256 → [(path, size, mtime_ns)] from the ledger's ``seen`` table (empty if there is none)."""
+    db = out / "ledger.sqlite"
+    if not db.is_file():
+        return {}
+    found: dict[str, list[tuple[Path, int, int]]] = {}
+    try:
+        con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT path, sha256, size, mtime_ns FROM seen").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+    for path, digest, size, mtime in rows:
+        found.setdefault(digest, []).append((Path(path), size, mtime))
+    return found
+
+
+def find_source(digest: str, name: str, ledger: dict, pdf_dirs: Iterable[Path]) -> Path | None:
+    """The PDF whose bytes are ``digest``: a ledger path (checked), else one under ``pdf_dirs``."""
+    for path, size, mtime in ledger.get(digest, []):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        try:
+            if (st.st_size == size and st.st_mtime_ns == mtime) or _sha256(path) == digest:
+                return path
+        except OSError:
+            continue
+    for d in pdf_dirs:
+        d = Path(d)
+        cands = [d / name] if (d / name).is_file() else []
+        cands += sorted(p for p in d.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf" and p.name != name)
+        for p in cands:
+            try:
+                if _sha256(p) == digest:
+                    return p
+            except OSError:
+                continue
+    return None
+
+
+# ---------------------------------------------------------------- page images
+
+
+class PageImages:
+    """One image per (source PDF, page), kept in review/pages/ and reused by later runs.
+
+    ``auto`` keeps the smaller of a 16-colour PNG (crisp print, small) and a JPEG (scans).
+    """
+
+    def __init__(self, root: Path, scale: float, fmt: str):
+        self.dir = root / "pages"
+        self.scale = scale
+        self.fmt = fmt
+        self.rendered = 0
+        self.reused = 0
+        try:
+            self.manifest: dict = json.loads((self.dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.manifest = {}
+
+    @staticmethod
+    def key(digest: str, page: int) -> str:
+        return f"{digest[:16]}-p{page}"
+
+    def cached(self, digest: str, page: int) -> PageImage | None:
+        m = self.manifest.get(self.key(digest, page))
+        if (m and m.get("scale") == self.scale and m.get("format") == self.fmt
+                and (self.dir / m.get("file", "")).is_file()):
+            return PageImage(page, m["file"], m["w_pt"], m["h_pt"], m["w_px"], m["h_px"])
+        return None
+
+    def get(self, digest: str, pages: Iterable[int], source: Path | None) -> dict[int, PageImage]:
+        out: dict[int, PageImage] = {}
+        todo = []
+        for p in sorted(set(pages)):
+            hit = self.cached(digest, p)
+            if hit:
+                out[p] = hit
+                self.reused += 1
+            else:
+                todo.append(p)
+        if todo and source is not None:
+            out.update(self.render(digest, source, todo))
+        return out
+
+    def encode(self, img) -> tuple[bytes, str]:
+        found = []
+        if self.fmt in ("png", "auto"):
+            buf = io.BytesIO()
+            img.quantize(PNG_COLOURS).save(buf, "PNG", optimize=True)
+            found.append((buf.getvalue(), "png"))
+        if self.fmt in ("jpeg", "auto"):
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+            found.append((buf.getvalue(), "jpg"))
+        return min(found, key=lambda x: len(x[0]))
+
+    def render(self, digest: str, source: Path, pages: list[int]) -> dict[int, PageImage]:
+        """Render and store the pages; a source PDFium cannot read gives no image (a blank page)."""
+        import pypdfium2 as pdfium
+
+        out = {}
+        try:
+            pdf = pdfium.PdfDocument(str(source))
+        except (pdfium.PdfiumError, OSError):
+            return out
+        try:
+            for p in pages:
+                if not 1 <= p <= len(pdf):
+                    continue
+                try:
+                    page = pdf[p - 1]
+                    try:
+                        w_pt, h_pt = page.get_size()
+                        img = page.render(scale=self.scale).to_pil().convert("RGB")
+                    finally:
+                        page.close()
+                except pdfium.PdfiumError:
+                    continue
+                data, ext = self.encode(img)
+                key = self.key(digest, p)
+                for old in self.dir.glob(f"{key}.*"):  # an image of another scale or format
+                    old.unlink()
+                name = f"{key}.{ext}"
+                write(self.dir / name, data)
+                w_pt, h_pt = round(w_pt, 3), round(h_pt, 3)
+                self.manifest[key] = {"file": name, "scale": self.scale, "format": self.fmt, "w_pt": w_pt,
+                                      "h_pt": h_pt, "w_px": img.width, "h_px": img.height}
+                out[p] = PageImage(p, name, w_pt, h_pt, img.width, img.height)
+                self.rendered += 1
+        finally:
+            pdf.close()
+        return out
+
+    def save(self) -> None:
+        write(self.dir / MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode())
+
+
+# ---------------------------------------------------------------- the field table
+
+
+def _labels() -> Callable[[str, str], str]:
+    """A typical printed label for a key (from the label table), for where the record keeps none."""
+    try:
+        from normalize.labels import TABLE
+
+        entries = TABLE.entries
+    except Exception:  # the table is another module's business; the site works without it
+        entries = {}
+
+    special = {
+        ("funding", "total_fiscal"): ("funding_contextual", "fiscal"),
+        ("funding", "total_other"): ("funding_contextual", "other"),
+        ("funding", "annual_other"): ("funding_contextual", "other"),
+        ("safeguard_columns", "stage_planning"): ("safeguard_columns", "stages"),
+        ("safeguard_columns", "stage_implementation"): ("safeguard_columns", "stages"),
+        ("safeguard_columns", "stage_closing"): ("safeguard_columns", "stages"),
+    }
+
+    def label(kind: str, key: str) -> str:
+        kind2, key2 = special.get((kind, key), (kind, key))
+        aliases = entries.get(kind2, {}).get(key2) or entries.get(kind, {}).get(key) or ()
+        return aliases[0] if aliases else ""
+
+    return label
+
+
+@dataclass
+class Row:
+    path: str
+    section: str
+    label: str
+    value: str
+    derived: str = ""
+    numeric: bool = False
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "✓ ticked" if v else "✗ not ticked"
+    return str(v)
+
+
+def value_rows(rec: dict) -> list[Row]:
+    """Every extracted value of a record, in form order, with the path its provenance is keyed by."""
+    label = _labels()
+    rows: list[Row] = []
+    fields = rec.get("fields") or {}
+    for k in [*schema.FIELD_KEYS, *(k for k in fields if k not in schema.FIELD_KEYS)]:
+        if k in fields:
+            rows.append(Row(f"fields.{k}", "fields", label("fields", k), _fmt(fields[k])))
+    funding = rec.get("funding") or {}
+    for k in [*schema.FUNDING_KEYS, *(k for k in funding if k not in schema.FUNDING_KEYS)]:
+        if k in funding:
+            rows.append(Row(f"funding.{k}", "funding", label("funding", k), _fmt(funding[k]), numeric=True))
+    for i, ind in enumerate(rec.get("indicators") or []):
+        for k in ("level1", "level2", "level3", "target", "remark"):
+            if ind.get(k) is None and f"indicators[{i}].{k}" not in rec.get("provenance", {}):
+                continue
+            derived = ""
+            if k in ("level1", "level2") and ind.get(f"{k}_code"):
+                derived = ind[f"{k}_code"]
+            elif k == "target" and (ind.get("target_op") or ind.get("target_value")):
+                derived = " ".join(_fmt(ind.get(x)) for x in ("target_op", "target_value", "target_unit")).strip()
+            rows.append(Row(f"indicators[{i}].{k}", "indicators", label("indicator_columns", k), _fmt(ind.get(k)),
+                            derived))
+    for i, item in enumerate(rec.get("cost_items") or []):
+        for k in schema.COST_ITEM_KEYS:
+            if k in item:
+                rows.append(Row(f"cost_items[{i}].{k}", "cost items", label("cost_columns", k), _fmt(item[k]),
+                                numeric=k in schema.COST_AMOUNT_KEYS))
+    if rec.get("cost_total") is not None or "cost_total" in rec.get("provenance", {}):
+        rows.append(Row("cost_total", "cost items", label("cost_columns", "total_row"), _fmt(rec.get("cost_total")),
+                        numeric=True))
+    for i, sg in enumerate(rec.get("safeguards") or []):
+        for k in schema.SAFEGUARD_KEYS:
+            if k in sg:
+                rows.append(Row(f"safeguards[{i}].{k}", "safeguards", label("safeguard_columns", k), _fmt(sg[k])))
+    seen = {r.path for r in rows}
+    for path in rec.get("provenance") or {}:
+        if path not in seen:  # a value this version of the site does not know: still shown
+            rows.append(Row(path, "other", "", ""))
+    return rows
+
+
+# ---------------------------------------------------------------- one filing's page
+
+
+@dataclass
+class Box:
+    id: str
+    path: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    area: bool = False  # the union of a group's boxes (a flag on "cost_items" and the like)
+    codes: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def _children(prov: dict, path: str) -> list[tuple[str, dict]]:
+    return [(k, v) for k, v in prov.items() if k.startswith(path + ".") or k.startswith(path + "[")]
+
+
+def _union(bboxes: list) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in bboxes), min(b[1] for b in bboxes), max(b[2] for b in bboxes), max(b[3] for b in bboxes))
+
+
+def _pct(v: float, total: float) -> str:
+    return f"{100.0 * v / total:.4f}%" if total else "0%"
+
+
+def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, next_id: str | None) -> str:
+    prov: dict = rec.get("provenance") or {}
+    flags: list[dict] = rec.get("flags") or []
+    rows = value_rows(rec)
+    row_id = {r.path: f"r{n}" for n, r in enumerate(rows)}
+
+    boxes: dict[str, Box] = {}
+    for n, (path, p) in enumerate(prov.items()):
+        boxes[path] = Box(f"b{n}", path, int(p["page"]), tuple(p["bbox"]))
+    values = {r.path: r.value for r in rows}
+    flag_box: list[Box | None] = []
+    for fl in flags:
+        path = fl.get("path") or ""
+        box = boxes.get(path)
+        if box is None and path not in ("", "fields", "funding"):
+            kids = _children(prov, path)
+            pg = fl.get("page")
+            kids = [(k, v) for k, v in kids if pg is None or v["page"] == pg]
+            if kids:
+                page = kids[0][1]["page"]
+                same = [v["bbox"] for _k, v in kids if v["page"] == page]
+                box = boxes[path] = Box(f"a{len(boxes)}", path, int(page), _union(same), area=True)
+        if box is not None and fl["code"] not in box.codes:
+            box.codes.append(fl["code"])
+        flag_box.append(box)
+
+    # walk the flags down the pages: page, then top of the box, unboxed ones last on their page
+    order = sorted(range(len(flags)), key=lambda i: (
+        (flag_box[i].page if flag_box[i] else flags[i].get("page")) or 10**6,
+        flag_box[i] is None,
+        flag_box[i].bbox[1] if flag_box[i] else 0,
+        flag_box[i].bbox[0] if flag_box[i] else 0,
+        i,
+    ))
+
+    src = rec.get("source") or {}
+    form = rec.get("form") or {}
+    fields = rec.get("fields") or {}
+    name = fields.get("project_name") or "(no project name)"
+    status = "flagged" if flags else "ok"
+    digest = src.get("sha256", "")
+    pages = sorted({*(src.get("pages") or []), *(b.page for b in boxes.values())})
+
+    out = [
+        "<!doctype html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(name)} · {e(rec['filing_id'])} · jixiao review</title>",
+        '<link rel="stylesheet" href="../assets/review.css"></head>',
+        f'<body class="filing" data-filing-id="{e(rec["filing_id"])}" data-status="{status}">',
+        "<header>",
+        f"<h1>{e(name)}</h1>",
+        f'<span class="meta">{e(src.get("file"))} · pages {e(", ".join(str(p) for p in src.get("pages", [])))}'
+        f' · {e(src.get("kind"))} · year {e(form.get("year") or "—")} · {e(form.get("title") or "")}'
+        f' · <span class="mono">{e(rec["filing_id"])}</span>'
+        f' · <span class="status status-{status}">{status}</span></span>',
+        "<nav>",
+        f'<a href="{e(prev_id)}.html" rel="prev">← previous filing</a> · ' if prev_id else "",
+        '<a href="../index.html">all filings</a>',
+        f' · <a href="{e(next_id)}.html" rel="next">next filing →</a>' if next_id else "",
+        "</nav></header>",
+        '<div class="flagbar">',
+        f'<button type="button" id="prev-flag" title="previous flag (k or p)"{"" if flags else " disabled"}>'
+        "◀ <kbd>k</kbd></button>",
+        f'<button type="button" id="next-flag" title="next flag (j or n)"{"" if flags else " disabled"}>'
+        "<kbd>j</kbd> ▶</button>",
+        f'<span class="current-flag" id="current-flag">{len(flags)} flag(s)'
+        f'{": press j for the first" if flags else ""}</span>',
+        '<label class="toggle" title="show the flag codes above the boxes (t)">'
+        '<input type="checkbox" id="show-tags" checked> codes on boxes <kbd>t</kbd></label>',
+        "</div>",
+        '<div class="workspace">',
+        '<section class="pages" aria-label="page images">',
+    ]
+    for pg in pages:
+        img = images.get(pg)
+        on_page = [b for b in boxes.values() if b.page == pg]
+        if img is None:  # no source PDF: the boxes on a blank page of a guessed size
+            right = max((b.bbox[2] for b in on_page), default=0)
+            w, h = A4 if right <= A4[0] else (A4[1], A4[0])
+            img = PageImage(pg, None, w, h)
+        out.append(
+            f'<div class="page{"" if img.file else " no-image"}" id="page-{pg}" data-page="{pg}"'
+            f' data-width-pt="{img.w_pt}" data-height-pt="{img.h_pt}"'
+            f' style="aspect-ratio: {img.w_pt} / {img.h_pt}">'
+        )
+        if img.file:
+            out.append(f'<img src="../pages/{e(img.file)}" width="{img.w_px}" height="{img.h_px}"'
+                       f' alt="page {pg} of {e(src.get("file"))}">')
+        else:
+            out.append(f"<p>page {pg}: the source PDF ({e(src.get('file'))}, sha256 {e(digest[:12])}…) was not found,"
+                       " so the boxes are drawn on a blank page</p>")
+        out.append(f'<span class="pageno">p. {pg}</span>')
+        for b in sorted(on_page, key=lambda b: (bool(b.codes), b.area)):  # flagged ones on top
+            x0, top, x1, bottom = b.bbox
+            cls = "box" + (" flagged" if b.codes else "") + (" area" if b.area else "")
+            tip = b.path + (f" = {values[b.path]}" if values.get(b.path) else "")
+            if b.codes:
+                tip += "\n" + "\n".join(f"{f['code']}: {f.get('detail', '')}" for f in flags if f.get("path") == b.path)
+            out.append(
+                f'<a class="{cls}" id="{b.id}" data-path="{e(b.path)}" data-page="{pg}"'
+                f' data-bbox="{x0},{top},{x1},{bottom}" data-flags="{e(" ".join(b.codes))}"'
+                f' href="#{row_id.get(b.path, "")}" title="{e(tip)}"'
+                f' style="left:{_pct(x0, img.w_pt)};top:{_pct(top, img.h_pt)};'
+                f'width:{_pct(x1 - x0, img.w_pt)};height:{_pct(bottom - top, img.h_pt)}">'
+                + (f'<span class="tag">{e(" · ".join(b.codes))}</span>' if b.codes else "")
+                + "</a>"
+            )
+        out.append("</div>")
+    out.append("</section>")
+
+    out.append('<aside class="side">')
+    out.append(f'<div class="flags-wrap"><h2>Flags ({len(flags)})</h2>')
+    if flags:
+        out.append('<ol class="flags">')
+        for i in order:
+            fl, box = flags[i], flag_box[i]
+            cls = "" if box else ' class="unboxed"'
+            where = f"p. {fl.get('page')}" if fl.get("page") is not None else "no page"
+            if box is None:
+                where += " · no box (the record has no position for this path)"
+            elif box.area:
+                where += " · box around the group"
+            out.append(
+                f'<li{cls} data-code="{e(fl["code"])}" data-path="{e(fl.get("path"))}"'
+                f' data-page="{e(fl.get("page") or "")}" data-box="{box.id if box else ""}"'
+                f' data-row="{row_id.get(fl.get("path"), "")}" data-detail="{e(fl.get("detail"))}">'
+                f'<span class="chip">{e(fl["code"])}</span> <code>{e(fl.get("path"))}</code>'
+                f' <span class="where">{e(where)}</span>'
+                f'<div class="detail">{e(fl.get("detail"))}</div></li>'
+            )
+        out.append("</ol>")
+    else:
+        out.append('<p class="muted">No flags: nothing for a person to check in this filing.</p>')
+    out.append("</div>")
+
+    out.append(f'<div class="values-wrap"><h2>Values ({len(rows)})</h2>')
+    out.append(
+        '<table class="fields"><thead><tr><th>key</th>'
+        '<th title="the label as printed where the record keeps it; else, in grey italics, the usual label'
+        ' for the key">label</th><th>value</th><th>method</th><th>conf.</th><th>flags</th></tr></thead>'
+    )
+    section = None
+    for r in rows:
+        if r.section != section:
+            if section is not None:
+                out.append("</tbody>")
+            section = r.section
+            out.append(f'<tbody><tr><th colspan="6">{e(section)}</th></tr>')
+        p = prov.get(r.path)
+        printed = (p or {}).get("label")
+        fl = [f for f in flags if f.get("path") == r.path]
+        box = boxes.get(r.path)
+        attrs = f' id="{row_id[r.path]}" data-path="{e(r.path)}"'
+        if box is not None and not box.area:
+            attrs += f' data-box="{box.id}"'
+        if fl:
+            attrs += ' class="flagged"'
+        value = e(r.value) if r.value != "" else '<span class="muted">(empty)</span>'
+        if r.derived:
+            value += f' <span class="derived">→ {e(r.derived)}</span>'
+        flag_html = "".join(
+            f'<span class="chip">{e(f["code"])}</span><span class="flagdetail">{e(f.get("detail"))}</span>' for f in fl
+        )
+        conf = (p or {}).get("confidence")
+        out.append(
+            f"<tr{attrs}><td class=\"key\">{e(r.path)}</td>"
+            f'<td class="label{"" if printed else " typical"}">{e(printed or r.label)}</td>'
+            f'<td class="value{" num" if r.numeric else ""}">{value}</td>'
+            f'<td class="mono">{e((p or {}).get("method", "—"))}'
+            f'{"" if p else " <span class=muted>(no box)</span>"}</td>'
+            f'<td class="num">{e(f"{conf:.2f}" if isinstance(conf, int | float) else "—")}</td>'
+            f"<td>{flag_html}</td></tr>"
+        )
+    if section is not None:
+        out.append("</tbody>")
+    out.append("</table></div></aside></div>")
+    out.append('<script src="../assets/review.js"></script>')
+    out.append("</body></html>")
+    return "\n".join(x for x in out if x) + "\n"
+
+
+# ---------------------------------------------------------------- the index
+
+
+def page_file(filing_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", filing_id)
+
+
+def index_page(records: list[dict], failures: list[dict], title: str, missing: list[str]) -> str:
+    codes = Counter(f["code"] for r in records for f in r.get("flags") or [])
+    with_code = Counter(c for r in records for c in {f["code"] for f in r.get("flags") or []})
+    flagged = sum(1 for r in records if r.get("flags"))
+    out = [
+        "<!doctype html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} · jixiao review</title>",
+        '<link rel="stylesheet" href="assets/review.css"></head>',
+        '<body class="index">',
+        f"<header><h1>jixiao review: {e(title)}</h1>",
+        f'<p class="muted">{len(records)} filing(s): {flagged} flagged, {len(records) - flagged} ok;'
+        f" {sum(codes.values())} flag(s); {len(failures)} failed input(s)."
+        " Open a filing to see its pages with every value's box; keys j / k step through its flags.</p>",
+    ]
+    if missing:
+        out.append(f'<p class="status-flagged">Source PDF not found for: {e(", ".join(missing))}'
+                   " (their pages show boxes on a blank page).</p>")
+    out.append("</header>")
+    out.append('<div class="filters">')
+    out.append('<label>flag code <select id="code"><option value="">any</option>')
+    for c in [*schema.FLAG_CODES, *sorted(set(codes) - set(schema.FLAG_CODES))]:
+        if c in codes:
+            out.append(f'<option value="{e(c)}">{e(c)} ({with_code[c]} filing(s), {codes[c]} flag(s))</option>')
+    out.append("</select></label>")
+    out.append('<label>status <select id="status"><option value="">any</option>'
+               f'<option value="flagged">flagged ({flagged})</option>'
+               f'<option value="ok">ok ({len(records) - flagged})</option></select></label>')
+    out.append('<label>search <input id="q" type="search" placeholder="file, project, id"></label>')
+    out.append(f'<span class="muted">showing <span id="shown">{len(records)} of {len(records)}</span></span>')
+    out.append("</div><main>")
+    out.append('<table class="list" id="filings"><thead><tr><th>source file</th><th>project</th><th>year</th>'
+               "<th>status</th><th>flags</th><th>by code</th></tr></thead><tbody>")
+    for r in records:
+        src, form, fields = r.get("source") or {}, r.get("form") or {}, r.get("fields") or {}
+        fl = r.get("flags") or []
+        status = "flagged" if fl else "ok"
+        by = Counter(f["code"] for f in fl)
+        name = fields.get("project_name") or ""
+        text = " ".join(str(x) for x in (src.get("file"), name, r["filing_id"], form.get("title")) if x).lower()
+        href = f"filings/{page_file(r['filing_id'])}.html"
+        out.append(
+            f'<tr data-filing-id="{e(r["filing_id"])}" data-status="{status}" data-codes="{e(" ".join(sorted(by)))}"'
+            f' data-text="{e(text)}">'
+            f'<td>{e(src.get("file"))}<br><span class="muted mono">{e(r["filing_id"])}'
+            f' · p. {e(",".join(str(p) for p in src.get("pages") or []))}</span></td>'
+            f'<td><a href="{e(href)}">{e(name) or "<span class=muted>(no project name)</span>"}</a></td>'
+            f'<td>{e(form.get("year") or "")}</td>'
+            f'<td class="status status-{status}">{status}</td>'
+            f'<td class="num">{len(fl)}</td>'
+            "<td>" + "".join(f'<button type="button" class="chip" data-code="{e(c)}" title="show filings with {e(c)}">'
+                             f"{e(c)} {n}</button>" for c, n in sorted(by.items())) + "</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append('<p class="empty-note" id="none-shown" hidden>No filing matches the filter.</p>')
+    if failures:
+        out.append(f"<h2>Failed inputs ({len(failures)})</h2>")
+        out.append('<table class="list"><thead><tr><th>source file</th><th>error class</th><th>message</th></tr>'
+                   "</thead><tbody>")
+        for f in failures:
+            out.append(f"<tr><td>{e(f.get('source_file'))}</td><td><code>{e(f.get('error_class'))}</code></td>"
+                       f"<td>{e(f.get('message'))}</td></tr>")
+        out.append("</tbody></table>")
+    out.append("</main>")
+    out.append('<script src="assets/review.js"></script>')
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- the site
+
+
+def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFAULT_FORMAT,
+               pdf_dirs: Iterable[str | Path] = ()) -> SiteSummary:
+    """Write OUTDIR/review/ from OUTDIR's filings.jsonl (and failures.csv); returns what was done."""
+    if not 0.25 <= scale <= 4:
+        raise UsageError("--scale must be between 0.25 and 4")
+    if fmt not in ("auto", "jpeg", "png"):
+        raise UsageError("the image format must be auto, jpeg or png")
+    out = check_outdir(outdir)
+    records = load_records(out)
+    failures = load_failures(out)
+    root = out / "review"
+    pdf_dirs = [Path(d) for d in pdf_dirs]
+    for d in pdf_dirs:
+        if not d.is_dir():
+            raise UsageError(f"not a directory: {d}")
+    summary = SiteSummary(root=root, filings=len(records))
+    try:
+        for name in ASSETS:
+            data = resources.files("pipelines").joinpath("review_assets", name).read_bytes()
+            write(root / "assets" / name, data)
+        images = PageImages(root, scale, fmt)
+        ledger = ledger_sources(out)
+        by_source: dict[str, dict[int, PageImage]] = {}
+        for rec in records:
+            src = rec.get("source") or {}
+            digest = src.get("sha256") or ""
+            pages = {*(src.get("pages") or []), *(p["page"] for p in (rec.get("provenance") or {}).values())}
+            have = by_source.setdefault(digest, {})
+            want = pages - set(have)
+            if want:
+                cached = {p: images.cached(digest, p) for p in want}
+                source = None
+                if not all(cached.values()):
+                    source = find_source(digest, src.get("file", ""), ledger, pdf_dirs)
+                    if source is None and src.get("file") not in summary.missing_sources:
+                        summary.missing_sources.append(src.get("file", digest[:12]))
+                have.update(images.get(digest, want, source))
+        ids = [page_file(r["filing_id"]) for r in records]
+        for n, rec in enumerate(records):
+            digest = (rec.get("source") or {}).get("sha256") or ""
+            page = filing_page(rec, by_source.get(digest, {}), ids[n - 1] if n else None,
+                               ids[n + 1] if n + 1 < len(ids) else None)
+            write(root / "filings" / f"{ids[n]}.html", page.encode("utf-8"))
+        title = out.resolve().name
+        write(root / "index.html", index_page(records, failures, title, summary.missing_sources).encode("utf-8"))
+        # what the records no longer need: pages of filings and images of sources that left OUTDIR
+        current = set(ids)
+        for f in (root / "filings").glob("*.html"):
+            if f.stem not in current:
+                f.unlink()
+        keep = {d[:16] for d in by_source}
+        for key in [k for k in images.manifest if k.split("-p")[0] not in keep]:
+            (images.dir / images.manifest.pop(key).get("file", "")).unlink(missing_ok=True)
+        images.save()
+    except OSError as err:
+        raise OutputNotWritable(f"cannot write the review site in {root}: {err.strerror or err}") from err
+    summary.rendered, summary.reused = images.rendered, images.reused
+    return summary
+
+
+def report(summary: SiteSummary, quiet: bool = False) -> None:
+    """Where the site is (stdout, unless quiet) and which source PDFs were not found (stderr)."""
+    import sys
+
+    if not quiet:
+        print(f"jixiao: review site in {summary.index} ({summary.filings} filing(s); page images: "
+              f"{summary.rendered} rendered, {summary.reused} reused)")
+    if summary.missing_sources:
+        print(f"jixiao: source PDF not found for {', '.join(summary.missing_sources)}: their boxes are drawn on "
+              "blank pages (--pdf-dir DIR tells where to look)", file=sys.stderr)

@@ -139,22 +139,27 @@ class SheetReader:
         self.sheet = sheet
         self.mode = "kv"
         self.columns: list[tuple[str, float, float]] = []  # (role, x0, x1) of the block's header
-        self.funding_ctx: str | None = None  # "total" | "annual"
+        self.funding_ctx: str | None = None  # "total" | "annual": the last one seen
+        # Where the total and annual labels stand (x0, x1), so that a "其中：财政资金" in the same
+        # column group belongs to the one above it even when both stand side by side.
+        self.funding_cols: list[tuple[str, float, float]] = []
         self.pending_below: list[tuple[Match, str, float, float]] = []
         self.carry: dict[str, Piece] = {}  # level1 / level2 carried down and over page breaks
 
     # -- assignment
-    def assign(self, m: Match, label: str, piece: Piece) -> None:
+    def assign(self, m: Match, label: str, piece: Piece, label_box: tuple | None = None) -> None:
         piece.label = label
         if m.kind == "fields":
             path = f"fields.{m.key}"
         elif m.kind == "funding":
             path = f"funding.{m.key}"
+            self.sheet.unit = self.sheet.unit or unit_in(label)
             if m.key in ("total", "annual"):
                 self.funding_ctx = m.key
+                if label_box is not None:
+                    self.funding_cols.append((m.key, label_box[0], label_box[2]))
         elif m.kind == "funding_contextual":
-            ctx = self.funding_ctx or "annual"
-            path = f"funding.{ctx}_{m.key}"
+            path = f"funding.{self.context_of(label_box)}_{m.key}"
         else:
             return
         if m.kind == "fields":
@@ -163,6 +168,14 @@ class SheetReader:
             self.sheet.values[path] = piece
         elif piece.text and piece.text != self.sheet.values[path].text:
             self.sheet.unmapped.append((f"{label} (second value)", piece))
+
+    def context_of(self, box: tuple | None) -> str:
+        """total or annual for a contextual funding label: the group in its column, else the last."""
+        if box is not None:
+            for key, x0, x1 in reversed(self.funding_cols):
+                if _overlap(x0, x1, box[0], box[2]) > 0.5 * min(x1 - x0, box[2] - box[0]):
+                    return key
+        return self.funding_ctx or "annual"
 
     def section(self, m: Match, text: str) -> None:
         if m.key == "funding":
@@ -369,7 +382,7 @@ class SheetReader:
                     piece = piece_of(lines, page, src[0])
                     if len(src) > 1:
                         piece.bbox = _bbox_union(v.bbox for v in src)
-                    self.assign(m, text, piece)
+                    self.assign(m, text, piece, c.bbox)
                 else:
                     labels_in_row.append((m, text, c))
                 i = j
@@ -377,7 +390,7 @@ class SheetReader:
             all_labels = False
             hit = next((b for b in below if _overlap(b[2], b[3], c.bbox[0], c.bbox[2]) > 0), None)
             if hit:
-                self.assign(hit[0], hit[1], piece_of(c.lines, page, c))
+                self.assign(hit[0], hit[1], piece_of(c.lines, page, c), (hit[2], 0.0, hit[3], 0.0))
                 i += 1
                 continue
             segs = inline_segments(c)
@@ -389,7 +402,7 @@ class SheetReader:
                         if piece.text:
                             self.sheet.unmapped.append(("", piece))
                     else:
-                        self.assign(sm, label, piece)
+                        self.assign(sm, label, piece, c.bbox)
                 i += 1
                 continue
             # A cell that is neither a known label nor the value of one.
@@ -404,7 +417,7 @@ class SheetReader:
             self.pending_below = [(m, t, c.bbox[0], c.bbox[2]) for m, t, c in labels_in_row]
         else:
             for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
-                self.assign(m, t, piece_of([], page, c))
+                self.assign(m, t, piece_of([], page, c), c.bbox)
 
 
 def _stage_of(text: str) -> str | None:

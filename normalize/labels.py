@@ -37,7 +37,6 @@ TEXT_KINDS = ("fields", "funding", "funding_contextual", "sections")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d))")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 _TRAIL = re.compile(r"[：:;；,，.。、\s]+$")
-_LOOKALIKE = str.maketrans({"曰": "日", "己": "已", "巳": "已", "末": "未"})
 
 
 class LabelTableError(ValueError):
@@ -71,6 +70,8 @@ class LabelTable:
     entries: dict[str, dict[str, tuple[str, ...]]]  # kind → key → aliases
     index: dict[str, tuple[str, str]]  # normalised alias → (kind, key)
     metric_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lookalike: dict[str, frozenset[str]] = field(default_factory=dict)
+    required: dict = field(default_factory=dict)
 
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
@@ -88,12 +89,11 @@ class LabelTable:
     def _fuzzy(self, t: str, kinds: tuple[str, ...], threshold: float = 0.75, margin: float = 0.08) -> Match | None:
         if len(t) < 2:
             return None
-        t = t.translate(_LOOKALIKE)
         scored: list[tuple[float, str, str]] = []
         for alias, (kind, key) in self.index.items():
             if kind not in kinds or abs(len(alias) - len(t)) > max(2, len(alias) // 3):
                 continue
-            scored.append((similarity(t, alias), kind, key))
+            scored.append((similarity(t, alias, self.lookalike), kind, key))
         if not scored:
             return None
         scored.sort(reverse=True)
@@ -126,17 +126,23 @@ class LabelTable:
         return "other" if level == 2 else None
 
 
-def similarity(a: str, b: str) -> float:
-    """1 − normalised Levenshtein distance."""
+LOOKALIKE_COST = 0.3  # substituting a character OCR confuses with it costs this, not 1
+
+
+def similarity(a: str, b: str, lookalike: dict[str, frozenset[str]] | None = None) -> float:
+    """1 − normalised Levenshtein distance, where OCR look-alike substitutions cost less."""
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
-    prev = list(range(len(b) + 1))
+    look = lookalike or {}
+    prev = [float(j) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
-        cur = [i]
+        cur = [float(i)]
+        alike = look.get(ca, frozenset())
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            sub_cost = 0.0 if ca == cb else (LOOKALIKE_COST if cb in alike else 1.0)
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub_cost))
         prev = cur
     return 1.0 - prev[-1] / max(len(a), len(b))
 
@@ -144,8 +150,21 @@ def similarity(a: str, b: str) -> float:
 def build_table(data: dict) -> LabelTable:
     """Validate raw TOML data into a LabelTable; raises LabelTableError with every problem found."""
     problems: list[str] = []
+    data = dict(data)
     entries: dict[str, dict[str, tuple[str, ...]]] = {}
+    required = data.pop("required", {})
+    for key in required.get("fields", []):
+        if key not in schema.FIELD_KEYS:
+            problems.append(f"[required] fields: {key} is not a field of the schema")
+    for key in required.get("funding_any", []):
+        if key not in schema.FUNDING_KEYS:
+            problems.append(f"[required] funding_any: {key} is not a funding key of the schema")
     metric_stems = data.pop("metric_stems", {})
+    groups = data.pop("ocr_lookalikes", {}).get("groups", [])
+    lookalike = {}
+    for g in groups:
+        for ch in g:
+            lookalike.setdefault(ch, set()).update(set(g) - {ch})
     if not all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in metric_stems.values()):
         problems.append("[metric_stems] values must be lists of suffixes")
     for kind, keys in data.items():
@@ -173,7 +192,8 @@ def build_table(data: dict) -> LabelTable:
             problems.append(f"table [{kind}] is missing")
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
-    return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()})
+    return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()},
+                      {k: frozenset(v) for k, v in lookalike.items()}, required)
 
 
 @lru_cache(maxsize=1)

@@ -171,6 +171,7 @@ class RecordBuilder:
         safeguards = self.build_safeguards(long_texts)
         self.unmapped()
         self.sum_checks(funding, cost_items, cost_total)
+        self.required(fields, funding, indicators)
         pages = sorted({pg.number for s in self.f.sheets for pg in s.pages})
         kinds = {pg.kind for s in self.f.sheets for pg in s.pages}
         self.flags.sort(key=lambda fl: (fl.path, fl.code))
@@ -285,6 +286,18 @@ class RecordBuilder:
             out.append(row)
         return out
 
+    def required(self, fields: dict, funding: dict, indicators: list) -> None:
+        req = TABLE.required
+        page = min((pg.number for s in self.f.sheets for pg in s.pages), default=None)
+        for key in req.get("fields", []):
+            if not fields.get(key):
+                self.flag("missing_field", f"fields.{key}", page, "absent" if key not in fields else "empty")
+        any_of = req.get("funding_any", [])
+        if any_of and not any(funding.get(k) for k in any_of):
+            self.flag("missing_field", "funding", page, "no " + " or ".join(any_of))
+        if req.get("indicators") and not indicators:
+            self.flag("missing_field", "indicators", page, "no performance indicators")
+
     def unmapped(self) -> None:
         for sh in self.f.sheets:
             for label, p in sh.unmapped:
@@ -309,8 +322,11 @@ class RecordBuilder:
             parts = [f.get("annual_fiscal")] + [f[k] for k in ("annual_carryover", "annual_other") if k in f]
             check("funding.annual", f.get("annual"), parts)
         subs = [k for k in ("annual_fiscal_superior", "annual_fiscal_local", "annual_fiscal_subordinate") if k in f]
-        if subs:
+        if subs and "annual_fiscal" in f:
             check("funding.annual_fiscal", f.get("annual_fiscal"), [f[k] for k in subs])
+        elif subs:  # no fiscal subtotal: the annual budget is the sum of its sources
+            rest = [k for k in ("annual_carryover", "annual_other") if k in f]
+            check("funding.annual", f.get("annual"), [f[k] for k in subs + rest])
         amounts = [d(it.get("amount")) for it in items]
         if items and all(a is not None for a in amounts):
             s = sum(amounts, Decimal(0))

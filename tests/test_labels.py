@@ -65,3 +65,39 @@ def test_level_codes():
     assert TABLE.level_code("社会效益影响", 2) == "social"
     assert TABLE.level_code("服务对象满意度指标", 2) == "satisfaction"
     assert TABLE.level_code("时效", 2) == "timeliness"
+
+
+def _damaged(alias: str) -> list[str]:
+    """One OCR-style damage at a time: a look-alike character, an inserted space, ：→ ;."""
+    out = []
+    for i, ch in enumerate(alias):
+        alike = sorted(TABLE.lookalike.get(ch, ()))
+        if alike:
+            out.append(alias[:i] + alike[0] + alias[i + 1:])
+            break
+    if len(alias) >= 2:
+        mid = len(alias) // 2
+        out.append(alias[:mid] + " " + alias[mid:])
+    out.append(alias + ";")  # the printed "：" read as ";"
+    return out
+
+
+def test_ocr_damaged_aliases_still_map_to_their_key():
+    cases = right = wrong = 0
+    misses = []
+    for kind in ("fields", "funding", "funding_contextual", "sections"):
+        for key, aliases in TABLE.aliases(kind).items():
+            for alias in aliases:
+                for damaged in _damaged(alias):
+                    cases += 1
+                    m = TABLE.match(damaged)
+                    if m is None:
+                        misses.append(damaged)
+                    elif (m.kind, m.key) == (kind, key):
+                        right += 1
+                    else:
+                        wrong += 1
+                        misses.append(f"{damaged} → {m.kind}.{m.key}")
+    assert cases > 200
+    assert wrong == 0, misses
+    assert right / cases >= 0.95, (right / cases, misses)

@@ -141,7 +141,8 @@ def main() -> None:
             wall, rss = run_cli(["extract", str(corpus), "-o", str(out), "-q", "--jobs", str(jobs)])
             shutil.rmtree(out)
             times[jobs] = wall
-            report(f"batch of {n} inputs, --jobs {jobs}", f"{n / wall:8.2f} inputs/s, driver peak RSS {rss / 1024:.0f} MiB")
+            report(f"batch of {n} inputs, --jobs {jobs}",
+                   f"{n / wall:8.2f} inputs/s, driver peak RSS {rss / 1024:.0f} MiB")
         report("batch: speed-up --jobs 2 / --jobs 1 (goal >= 1.8 on 2 cores)", f"{times[1] / times[2]:8.2f}x")
     report("this process: peak RSS", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print(json.dumps(dict(rows), ensure_ascii=False))

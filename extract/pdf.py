@@ -334,7 +334,45 @@ def _segments(page) -> list[Seg]:
         if not r.get("stroke") and (w * h > 0.5 * area or _is_white(r.get("non_stroking_color"))):
             continue  # page background or an invisible fill
         segs += segments_from_rect(r["x0"], r["top"], r["x1"], r["bottom"])
+    # Rulings drawn as general paths (pdfminer "curves"), e.g. a table frame as one closed
+    # "m l l l h" path: a stroked path gives its horizontal and vertical straight pieces; a filled
+    # one made only of such pieces is a filled rectangle, with the same rules as above.
+    for cv in page.curves:
+        pieces = _path_pieces(cv)
+        if cv.get("stroke"):
+            for (x0, y0), (x1, y1) in pieces:
+                s = segment_from_line(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                if s:
+                    segs.append(s)
+        elif cv.get("fill") and pieces and all(abs(a[0] - b[0]) < 0.01 or abs(a[1] - b[1]) < 0.01 for a, b in pieces):
+            x0, top, x1, bottom = cv["x0"], cv["top"], cv["x1"], cv["bottom"]
+            if (x1 - x0) * (bottom - top) > 0.5 * area or _is_white(cv.get("non_stroking_color")):
+                continue
+            segs += segments_from_rect(x0, top, x1, bottom)
     return segs
+
+
+def _path_pieces(curve: dict) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The straight pieces of a path (its ``l`` and closing ``h`` operators), in top-based points."""
+    path = curve.get("path")
+    if not path:
+        pts = curve.get("pts") or []
+        return list(zip(pts, pts[1:]))
+    pieces = []
+    start = cur = None
+    for op in path:
+        if op[0] == "m":
+            start = cur = op[1]
+        elif op[0] == "l" and cur is not None:
+            pieces.append((cur, op[1]))
+            cur = op[1]
+        elif op[0] == "c":
+            cur = op[-1]
+        elif op[0] == "h" and cur is not None and start is not None:
+            if cur != start:
+                pieces.append((cur, start))
+            cur = start
+    return pieces
 
 
 def _is_white(color) -> bool:

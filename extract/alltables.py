@@ -1,0 +1,140 @@
+"""Every ruled table of every page of a PDF (``jixiao tables``), whatever its layout.
+
+``extract.pdf.read_document`` reads only the pages that can be forms; this module reads every
+page (or a page range) with the same page reader, so a table of an unknown layout comes out as
+cells with their spans, text, box and method, ready to be written as JSON, CSV or HTML.
+
+Text comes from the PDF's text layer. A page without one that carries an image (a scan) is
+marked ``kind="scanned"``: it gives no text, and usually no table either (a scan has no vector
+rulings), unless an OCR hook reads it (``read_tables(..., ocr=hook)``, see ``OcrHook``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .errors import Corrupt
+from .model import Page
+from .pdf import MAX_BYTES, check_file, open_pdfium, read_page, sha256_file
+
+# The OCR hook: (page as read from the text layer, its pypdfium2 page) -> the page to keep. It is
+# called for every page read and decides itself which pages go the OCR way (e.g. with
+# extract.ocr.needs_ocr on the page's text); it returns those pages read from their image (cells
+# with method "ocr:<engine>" and their confidence, kind "scanned") and the others unchanged.
+OcrHook = Callable[[Page, Any], Page]
+
+
+class TablesDocument(BaseModel):
+    path: str
+    sha256: str
+    n_pages: int
+    pages: list[Page]  # the pages read, in order
+    missing_pages: list[int] = Field(default_factory=list)  # asked for but past the last page
+
+
+# ---------------------------------------------------------------- page ranges
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:(-)\s*(\d*)\s*)?$")
+
+
+def parse_pages(spec: str) -> list[tuple[int, int | None]]:
+    """"1-3,5,8-" -> [(1, 3), (5, 5), (8, None)] (None: to the last page). ValueError if malformed."""
+    out: list[tuple[int, int | None]] = []
+    for part in spec.split(","):
+        m = _RANGE.match(part)
+        if not m:
+            raise ValueError(f"bad page range {part.strip()!r} in {spec!r}: use e.g. 1-3,5,8-")
+        first = int(m.group(1))
+        last = None if m.group(2) and not m.group(3) else int(m.group(3) or first)
+        if first < 1 or (last is not None and last < first):
+            raise ValueError(f"bad page range {part.strip()!r} in {spec!r}: pages count from 1, first <= last")
+        out.append((first, last))
+    return out
+
+
+def select_pages(ranges: Iterable[tuple[int, int | None]] | None, n_pages: int) -> tuple[list[int], list[int]]:
+    """(pages to read, pages asked for that the document does not have), both 1-based and sorted."""
+    if ranges is None:
+        return list(range(1, n_pages + 1)), []
+    want: set[int] = set()
+    missing: set[int] = set()
+    for first, last in ranges:
+        end = n_pages if last is None else last
+        want.update(p for p in range(first, min(end, n_pages) + 1))
+        if first > n_pages:
+            missing.add(first)
+        elif last is not None and last > n_pages:
+            missing.update(range(n_pages + 1, last + 1))
+    return sorted(want), sorted(missing)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def has_text_layer(plumber_page) -> bool:
+    return bool(plumber_page.chars)
+
+
+def read_page_all(plumber_page, pdfium_page, number: int) -> Page:
+    """``extract.pdf.read_page`` on any page, marking a page with no text layer but an image."""
+    page = read_page(plumber_page, pdfium_page, number)
+    if not has_text_layer(plumber_page) and plumber_page.images:
+        page.kind = "scanned"
+    return page
+
+
+def _pdf_errors() -> tuple[type[BaseException], ...]:
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
+
+    return (PDFException, PSException)
+
+
+def read_tables(
+    path: str | os.PathLike,
+    pages: str | list[tuple[int, int | None]] | None = None,
+    ocr: OcrHook | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> TablesDocument:
+    """Every ruled table of the PDF's pages (all, or ``pages``: "1-3,5,8-" or parsed ranges).
+
+    Raises the typed errors of ``extract.errors`` for an input that cannot be read (not a PDF,
+    empty, too large, encrypted, corrupt) and ValueError for a malformed page range.
+    """
+    import pdfplumber
+
+    ranges = parse_pages(pages) if isinstance(pages, str) else pages
+    try:
+        check_file(path, max_bytes)
+        digest = sha256_file(path)
+    except OSError as e:
+        raise Corrupt(f"cannot read the file: {e.strerror or e}") from e
+    pdf = open_pdfium(path)
+    try:
+        wanted, missing = select_pages(ranges, len(pdf))
+        out: list[Page] = []
+        if wanted:
+            try:
+                plumber = pdfplumber.open(path)
+            except Exception as e:  # pdfminer raises many kinds on damaged files
+                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
+            with plumber:
+                for number in wanted:
+                    pp = plumber.pages[number - 1]
+                    try:
+                        page = read_page_all(pp, pdf[number - 1], number)
+                    except _pdf_errors() as e:
+                        raise Corrupt(f"page {number} cannot be parsed: {e}") from e
+                    finally:
+                        pp.close()  # drop its parsed objects: a long PDF is read page by page
+                    if ocr is not None:
+                        page = ocr(page, pdf[number - 1])
+                    out.append(page)
+        return TablesDocument(path=str(path), sha256=digest, n_pages=len(pdf), pages=out, missing_pages=missing)
+    finally:
+        pdf.close()

@@ -65,7 +65,7 @@ class Match:
     method: str  # exact | normalised | fuzzy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LabelTable:
     entries: dict[str, dict[str, tuple[str, ...]]]  # kind → key → aliases
     index: dict[str, tuple[str, str]]  # normalised alias → (kind, key)
@@ -77,6 +77,9 @@ class LabelTable:
         """The key a printed label stands for, or None."""
         if not text or len(text) > 40:
             return None
+        return _match(self, text, kinds, fuzzy)
+
+    def _match(self, text: str, kinds: tuple[str, ...], fuzzy: bool) -> Match | None:
         for candidate, method in ((normalise(text), "normalised"), (normalise(strip_parens(text)), "normalised")):
             hit = self.index.get(candidate)
             if hit and hit[0] in kinds:
@@ -108,12 +111,9 @@ class LabelTable:
 
     def column(self, text: str, kind: str) -> str | None:
         """The column key a header cell stands for within one block (indicator, cost, safeguard)."""
-        t = normalise(strip_parens(text)) or normalise(text)
-        full = normalise(text)
-        for key, aliases in self.aliases(kind).items():
-            if any(normalise(a) in (t, full) for a in aliases):
-                return key
-        return None
+        if not text or len(text) > 30:
+            return None
+        return _column(self, text, kind)
 
     def level_code(self, text: str, level: int) -> str | None:
         """The code of an indicator level from the keywords its printed name contains."""
@@ -127,6 +127,23 @@ class LabelTable:
 
 
 LOOKALIKE_COST = 0.3  # substituting a character OCR confuses with it costs this, not 1
+
+
+@lru_cache(maxsize=65536)
+def _match(table: LabelTable, text: str, kinds: tuple[str, ...], fuzzy: bool) -> Match | None:
+    return table._match(text, kinds, fuzzy)
+
+
+@lru_cache(maxsize=8192)
+def _column_index(table: LabelTable, kind: str) -> dict[str, str]:
+    return {normalise(a): key for key, aliases in table.aliases(kind).items() for a in aliases}
+
+
+@lru_cache(maxsize=65536)
+def _column(table: LabelTable, text: str, kind: str) -> str | None:
+    index = _column_index(table, kind)
+    full = normalise(text)
+    return index.get(normalise(strip_parens(text)) or full) or index.get(full)
 
 
 def similarity(a: str, b: str, lookalike: dict[str, frozenset[str]] | None = None) -> float:

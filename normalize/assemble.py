@@ -33,6 +33,7 @@ class Piece:
     label: str = ""  # the label as printed
     method: str = "text"
     confidence: float = 1.0
+    pad: float | None = None  # the usual left padding of text in this table (points)
 
 
 @dataclass
@@ -220,6 +221,23 @@ class SheetReader:
                 self.read_table(table)
 
     def read_table(self, table: Table) -> None:
+        pads = sorted(g for c in table.cells if c.lines and 0 <= (g := c.lines[0].bbox[0] - c.bbox[0]) <= 6)
+        self.table_pad = pads[len(pads) // 2] if pads else None
+        n_pieces = len(self._all_pieces())
+        self._read_rows(table)
+        for p in self._all_pieces()[n_pieces:]:
+            p.pad = self.table_pad
+
+    def _all_pieces(self) -> list[Piece]:
+        sh = self.sheet
+        out = list(sh.values.values()) + [p for _, p in sh.unmapped]
+        for rows in (sh.indicators, sh.cost_items, sh.safeguards):
+            out += [p for r in rows for p in r.values() if isinstance(p, Piece)]
+        if sh.cost_total:
+            out.append(sh.cost_total)
+        return out
+
+    def _read_rows(self, table: Table) -> None:
         starts: dict[int, list[Cell]] = {}
         for c in table.cells:
             starts.setdefault(c.row, []).append(c)

@@ -30,6 +30,12 @@ class Geometry:
     # The text fills its cell to the edge: a single line from the left edge to the right ruling,
     # or a last line as wide as the others at the bottom of a cell with no room for another line.
     at_edge: bool = False
+    # The last line ends within a character of the right edge's padding: no room for one more
+    # character, so a word cut there is plausible (a short value far from the edge is not cut).
+    near_edge: bool = False
+    # The first line starts inside the left padding the table's other text keeps: text cut on
+    # its left (a centred line wider than its cell).
+    head_at_edge: bool = False
     lines: int = 0
 
 
@@ -94,15 +100,17 @@ def truncated_tail(v: str, geom: Geometry, cut_tail: bool = False) -> str | None
         return f"stops inside {opened!r} … (never closed)"
     if geom.at_edge:
         return "the text fills its cell to the edge and stops without a full stop"
-    if ends_mid_word(v):
-        return f"ends in the middle of a word ({v[-6:]!r})"
+    if geom.near_edge and ends_mid_word(v):
+        return f"ends in the middle of a word ({v[-6:]!r}) at the cell's edge"
     return None
 
 
-def truncated_head(v: str, cut_head: bool = False) -> str | None:
+def truncated_head(v: str, cut_head: bool = False, geom: Geometry | None = None) -> str | None:
     v = v.lstrip()
     if not v:
         return None
+    if geom is not None and geom.head_at_edge and v[0] not in OPENERS:
+        return "the text starts inside the cell's left padding (cut on its left)"
     if v[0] in CLOSERS or v[0] in "，,、。；;：:":
         return f"starts with {v[0]!r}"
     if starts_mid_word(v):

@@ -69,16 +69,21 @@ def _geometry(p: Piece) -> checks.Geometry:
     x0, top, x1, bottom = c.bbox
     last = p.lines[-1]
     size = last.size or (last.bbox[3] - last.bbox[1]) or 10.0
+    left_pad = max(min(ln.bbox[0] for ln in c.lines) - x0, 0.0)
+    near_edge = last.bbox[2] >= x1 - left_pad - 1.0 * size
+    head_at_edge = False
     if len(c.lines) == 1:
         # A single line that starts at the left padding and either runs into the right padding
         # (a layout keeps text out of it; overflowing text does not) or, when long, fills the
         # whole width (a wrapped line of a longer text). Centred or right-aligned text never
-        # starts at the left padding.
-        pad = last.bbox[0] - x0
-        starts_left = pad <= 0.6 * size + 1.0
+        # starts at the left padding. The padding is the table's usual one where known.
+        gap = last.bbox[0] - x0
+        pad = p.pad if p.pad is not None else gap
+        starts_left = gap <= 0.6 * size + 1.0
         intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
         fills = len(last.text) >= 15 and last.bbox[2] >= x1 - pad - 0.6 * size
         at_edge = starts_left and (intrudes or fills)
+        head_at_edge = p.first and p.pad is not None and gap < p.pad - 0.5 and intrudes
     else:
         tops = [ln.bbox[1] for ln in c.lines]
         pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
@@ -89,7 +94,7 @@ def _geometry(p: Piece) -> checks.Geometry:
         full_last = last.bbox[2] - last.bbox[0] >= widest - 0.6 * size
         long_text = sum(len(ln.text) for ln in p.lines) >= LONG_TEXT
         at_edge = not room_below and (long_text or full_last)
-    return checks.Geometry(at_edge=at_edge, lines=len(p.lines))
+    return checks.Geometry(at_edge=at_edge, near_edge=near_edge, head_at_edge=head_at_edge, lines=len(p.lines))
 
 
 class RecordBuilder:
@@ -124,12 +129,13 @@ class RecordBuilder:
         if not v:
             return
         head_cut, tail_cut = checks.cut_piece(v, [o for o in others if o != v])
-        why = checks.truncated_tail(v, _geometry(p), tail_cut)
+        geom = _geometry(p)
+        why = checks.truncated_tail(v, geom, tail_cut)
         if why is None and p.last and p.cell is not None and p.cell.hidden_after:
             why = "the cell hides the rest of the text"
         if why:
             self.flag("truncated_tail", path, p.page, why)
-        why = checks.truncated_head(v, head_cut)
+        why = checks.truncated_head(v, head_cut, geom)
         if why is None and p.first and p.cell is not None and p.cell.hidden_before:
             why = "the cell hides the start of the text"
         if why:

@@ -20,7 +20,8 @@ def test_tail_cues():
     assert truncated_tail("因此项目实施目标较", FREE)  # function word
     assert truncated_tail("力争孵化10家企业，为", FREE)
     assert truncated_tail("增强我区", FULL)  # runs to the edge of a full cell
-    assert truncated_tail("区长质量奖成", FREE)  # a word cut in the middle
+    assert truncated_tail("区长质量奖成", Geometry(near_edge=True, lines=1))  # a word cut at the edge
+    assert truncated_tail("区长质量奖成", FREE) is None  # far from the edge: no evidence of a cut
 
 
 def test_complete_values_are_not_tail_cut():

@@ -16,8 +16,17 @@ EXPECTED = sorted((SAMPLES / "expected").glob("*.json"))
 EXPECTED = [p for p in EXPECTED if not p.name.endswith(".cells.json")]
 
 
+def _no_nulls(d: dict) -> dict:
+    """SPEC: a key whose cell is absent is "omitted or null" — the two spellings are equal."""
+    return {k: v for k, v in d.items() if v is not None}
+
+
 def comparable(rec: dict) -> dict:
     rec = {k: v for k, v in rec.items() if k != "provenance"}
+    for key in ("fields", "funding", "form"):
+        rec[key] = _no_nulls(rec.get(key, {}))
+    for key in ("indicators", "cost_items", "safeguards"):
+        rec[key] = [_no_nulls(row) for row in rec.get(key, [])]
     rec["flags"] = sorted(
         (f["code"], f["path"], f["page"], f.get("detail", "") if f["code"] == "clipped_text" else "")
         for f in rec["flags"]

@@ -16,11 +16,16 @@ pdfplumber report: advance width x font size, from baseline+descent) lies inside
 box (the cell box inset by half the ruling width).  No glyph centre is allowed within 1pt of an
 inner box edge, so the rule is never a close call.
 
-Each form is rendered in two variants:
+A sample is rendered in one of two variants (the seed in both, the other templates as ``visible``):
 
 * ``visible``: cut-off cells hold only the visible characters (the PDF has no hidden text);
 * ``clipped``: cut-off cells hold their whole text, drawn inside a clip path equal to the cell's
   inner box, so a reader sees only part of it.
+
+The seed form is defined here; the further templates (district 2026, central, provincial, a page
+break, a 部门预算公开 document with forms at the end) are data in ``sample_forms.py``.  A
+``Document`` puts several forms, or pages that are no form, into one PDF (one record per form).
+``python sample_pdfs/make_samples.py district central`` renders only the stems with those prefixes.
 
 For each PDF the script writes ``expected/<stem>.json`` (the canonical records, SPEC.md, without
 ``provenance``) and ``expected/<stem>.cells.json`` (every table cell's visible text), both derived
@@ -86,7 +91,7 @@ class Cell:
     text: str = ""
     rs: int = 1
     cs: int = 1
-    align: str = "left"  # left | center
+    align: str = "left"  # left | center | right
     valign: str = "middle"  # top | middle
     nowrap: bool = False  # a single line that overflows sideways instead of wrapping
     before: str = ""
@@ -96,6 +101,7 @@ class Cell:
     para_keys: tuple[tuple[str, str], ...] = ()
     flags: tuple[str, ...] = ()
     checkbox: bool = False  # options marked □ (unticked) or ☑/■ (ticked)
+    full_line: bool = False  # a complete cell whose last line is full: the layout checks it is
 
     @property
     def full(self) -> str:
@@ -116,6 +122,7 @@ class Text:
     gap: float = 6.0  # space above the line
     key: str | None = None
     label: str = ""
+    indent: float = 0.0  # extra left offset of a left-aligned line (a paragraph's first line)
 
 
 @dataclass
@@ -133,6 +140,17 @@ class Table:
 class Form:
     meta: dict  # the record's "form" object
     pages: list[list[Text | Table]]
+
+
+@dataclass
+class Document:
+    """A PDF with more than one form, or with pages that are not forms: its parts in page order.
+
+    A part is a ``Form`` (one filing, its pages) or a plain list of pages that belong to no filing
+    (narrative, budget tables).  A bare ``Form`` in SAMPLES is a document of that one form.
+    """
+
+    parts: list[Form | list[list[Text | Table]]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,6 +328,8 @@ def line_offsets(pc: PlacedCell) -> list[float]:
     inner_w = pc.inner[2] - pc.inner[0]
     if pc.cell.align == "center":
         return [(inner_w - ln.width) / 2 for ln in pc.lines]
+    if pc.cell.align == "right":
+        return [inner_w - PAD - ln.width for ln in pc.lines]
     return [PAD] * len(pc.lines)
 
 
@@ -369,6 +389,8 @@ def fit_cell(pc: PlacedCell, base: float) -> None:
         too_wide = [ln for ln in pc.lines if ln.width > width]
         if too_wide:
             raise ValueError(f"complete cell {cell.text!r} does not fit its column")
+        if cell.full_line and pc.lines[-1].width + advance("国", base) <= width:
+            raise ValueError(f"the last line of {cell.text!r} is not full: {width - pc.lines[-1].width:.1f}pt free")
         return
     steps = round(base * SIZE_RANGE / SIZE_STEP)
     for k in sorted(range(-steps, steps + 1), key=lambda k: (abs(k), k)):
@@ -494,11 +516,67 @@ def layout_page(items: list[Text | Table]) -> list[PlacedText | PlacedTable]:
         else:
             w = sum(advance(ch, item.size) for ch in item.text)
             x = {"left": PAGE_MARGIN_X, "center": (PAGE_W - w) / 2, "right": PAGE_W - PAGE_MARGIN_X - w}[item.align]
+            if item.indent:
+                x += item.indent
             placed.append(PlacedText(item, x, y))
             y += item.size
     if y > PAGE_H - PAGE_MARGIN_BOTTOM:
         raise ValueError(f"page content ends at {y:.1f}pt, below the bottom margin")
     return placed
+
+
+def paragraph(text: str, size: float = 10.5, indent: float = 2.0, gap: float = 5.0) -> list[Text]:
+    """Running text (outside tables) wrapped to the content width, as one ``Text`` per line.
+
+    The first line is indented by ``indent`` characters; lines are ``LEADING`` x size apart.
+    """
+    lines: list[Text] = []
+    rest, first = text, True
+    while rest:
+        shift = indent * size if first else 0.0
+        line = wrap(rest, size, CONTENT_W - shift, False)[0]
+        n = line.chars[-1][0] + 1
+        lines.append(Text(rest[:n], size=size, gap=gap if first else size * (LEADING - 1), indent=shift))
+        rest, first = rest[n:].lstrip(" "), False
+    return lines
+
+
+def item_height(item: Text | Table) -> float:
+    if isinstance(item, Table):
+        return item.gap + layout_table(item, PAGE_MARGIN_X, 0.0).ys[-1]
+    return item.gap + item.size
+
+
+def flow(chunks: list[list[Text | Table] | None], footer: str = "", first_number: int = 1) -> list[list[Text | Table]]:
+    """Fill pages top to bottom with chunks (items kept together); ``None`` starts a new page.
+
+    ``footer`` (``"- {n} -"``) is centred at the foot of every page, numbered from ``first_number``.
+    """
+    footer_size = 9.0
+    bottom = PAGE_H - PAGE_MARGIN_BOTTOM - (footer_size + 8 if footer else 0)
+    pages: list[list[Text | Table]] = []
+    page: list[Text | Table] = []
+    y = PAGE_MARGIN_TOP
+
+    def close() -> None:
+        if footer:
+            gap = PAGE_H - PAGE_MARGIN_BOTTOM - footer_size - y
+            page.append(Text(footer.format(n=first_number + len(pages)), size=footer_size, align="center", gap=gap))
+        pages.append(page)
+
+    for chunk in chunks:
+        if chunk is None or (page and y + sum(item_height(i) for i in chunk) > bottom):
+            if page:
+                close()
+            page, y = [], PAGE_MARGIN_TOP
+        if chunk:
+            page += chunk
+            y += sum(item_height(i) for i in chunk)
+            if y > bottom:
+                raise ValueError(f"a chunk starting {chunk[0]!r:.40} does not fit on one page")
+    if page:
+        close()
+    return pages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -619,9 +697,25 @@ LEVEL2_CODES = {
     "生态效益": "ecological",
     "可持续影响": "sustainability",
     "满意度": "satisfaction",
+    "数量指标": "quantity",
+    "质量指标": "quality",
+    "时效指标": "timeliness",
+    "成本指标": "cost",
+    "经济成本指标": "cost",
+    "社会成本指标": "cost",
+    "生态环境成本指标": "cost",
+    "经济效益指标": "economic",
+    "社会效益指标": "social",
+    "生态效益指标": "ecological",
+    "可持续影响指标": "sustainability",
+    "服务对象满意度指标": "satisfaction",
 }
 MONEY_PATHS = re.compile(r"^(funding\.\w+|cost_items\[\d+\]\.(amount|unit_price)|cost_total)$")
 TARGET = re.compile(r"^(≥|≤|>|<|=)?\s*(\d+(?:\.\d+)?)\s*(\S+)?$")
+UNIT_IN_BRACKETS = re.compile(r"^[(（](.+)[)）]$")  # "=100.00(%)": the unit is "%"
+DATE_PATHS = ("fields.start_date", "fields.end_date")
+DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?$")
+UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000), None: Decimal(1)}
 BRACKETS = {"》": "《", "）": "（", "〕": "〔", "]": "["}
 TICKED, UNTICKED = "☑■", "□"
 
@@ -648,8 +742,39 @@ def balanced(text: str) -> bool:
     return not stack
 
 
-def money(text: str) -> str:
-    return str(Decimal(text.replace(",", "")).quantize(Decimal("0.01")))
+def money(text: str, factor: Decimal = Decimal(1)) -> str:
+    """An amount as printed (``771,325,800.00``, ``3,600.00`` 万元 with factor 10000) in 元, two places."""
+    if not text.strip():
+        return ""  # a present but empty amount cell
+    return str((Decimal(text.replace(",", "")) * factor).quantize(Decimal("0.01")))
+
+
+def iso_date(text: str) -> str:
+    """``2026年1月1日``, ``2026/1/1``, ``2026-01-01`` -> ``2026-01-01``."""
+    m = DATE.match(text)
+    if not m:
+        raise ValueError(f"not a date: {text!r}")
+    return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+
+
+def sum_mismatches(funding: dict) -> set[str]:
+    """Funding paths whose parts do not add up (the SPEC's sum_mismatch rules)."""
+    amounts = {k: Decimal(v) for k, v in funding.items() if v}
+    rules = [
+        ("total", ["total_fiscal", "total_other"]),
+        ("annual_fiscal", ["annual_fiscal_superior", "annual_fiscal_local", "annual_fiscal_subordinate"]),
+    ]
+    if "annual_fiscal" in amounts:
+        rules.append(("annual", ["annual_fiscal", "annual_carryover", "annual_other"]))
+    else:
+        fiscal_parts = ["annual_fiscal_superior", "annual_fiscal_local", "annual_fiscal_subordinate"]
+        rules.append(("annual", fiscal_parts + ["annual_carryover", "annual_other"]))
+    bad = set()
+    for whole, parts in rules:
+        present = [amounts[p] for p in parts if p in amounts]
+        if whole in amounts and len(present) >= 2 and sum(present) != amounts[whole]:
+            bad.add(f"funding.{whole}")
+    return bad
 
 
 def checkbox_value(text: str) -> tuple[str, bool]:
@@ -676,10 +801,10 @@ def strip_label(text: str, label: str) -> str:
     return text
 
 
-def values(pages: list[list[PlacedText | PlacedTable]]) -> list[Value]:
+def values(pages: list[list[PlacedText | PlacedTable]], first_page: int = 1) -> list[Value]:
     """Every keyed cell or line as record values (visible text, labels split off)."""
     out = []
-    for page_no, page in enumerate(pages, 1):
+    for page_no, page in enumerate(pages, first_page):
         for item in page:
             if isinstance(item, PlacedText):
                 if item.item.key:
@@ -748,11 +873,16 @@ def indicator(ind: dict) -> dict:
     ind["level2_code"] = LEVEL2_CODES.get(ind["level2"], "other")
     ind["target_op"] = (m[1] or "=") if m else None
     ind["target_value"] = m[2] if m else None
-    ind["target_unit"] = m[3] if m else None
+    unit = m[3] if m else None
+    if unit and UNIT_IN_BRACKETS.match(unit):
+        unit = UNIT_IN_BRACKETS.match(unit)[1]
+    ind["target_unit"] = unit
+    ind.setdefault("remark", None)  # a table without a 备注 column: every indicator has the same keys
     return ordered(ind, INDICATOR_ORDER)
 
 
-def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str) -> dict:
+def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str, n: int = 1, first_page: int = 1) -> dict:
+    """The record of the ``n``-th filing of the PDF, whose ``pages`` start at page ``first_page``."""
     checkbox_paths = {
         pc.cell.key
         for page in pages
@@ -763,20 +893,31 @@ def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str) -> 
     }
     data: dict = {}
     flags = []
-    for v in values(pages):
+    factor = UNIT_FACTORS[form.meta["amount_unit_original"]]
+    for v in values(pages, first_page):
         text = v.text
         if MONEY_PATHS.match(v.path):
-            text = money(text)
+            text = money(text, factor)
+        elif v.path in DATE_PATHS:
+            text = iso_date(text)
         elif v.path in checkbox_paths:
             text = checkbox_value(text)[0]
         elif v.path.split(".")[-1].startswith("stage_"):
             text = "√" in text
         set_path(data, v.path, text)
         flags += value_flags(v, variant, v.path in checkbox_paths)
+    declared = {f["path"] for f in flags if f["code"] == "sum_mismatch"}
+    if declared != sum_mismatches(data.get("funding", {})):
+        raise AssertionError(f"sum_mismatch declared on {declared}, the amounts say {sum_mismatches(data['funding'])}")
     record = {
         "schema_version": "1",
-        "filing_id": f"{sha[:12]}-1",
-        "source": {"file": pdf.name, "sha256": sha, "pages": list(range(1, len(pages) + 1)), "kind": "digital"},
+        "filing_id": f"{sha[:12]}-{n}",
+        "source": {
+            "file": pdf.name,
+            "sha256": sha,
+            "pages": list(range(first_page, first_page + len(pages))),
+            "kind": "digital",
+        },
         "form": form.meta,
         "fields": ordered(data.get("fields", {}), FIELD_ORDER),
         "funding": ordered(data.get("funding", {}), FUNDING_ORDER),
@@ -1104,17 +1245,40 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def main() -> None:
+def all_samples() -> list[tuple[str, Form | Document, str]]:
+    """The seed's samples (above) and the further templates of ``sample_forms.py``."""
+    # sample_forms imports this module by name; run as a script, this module is __main__.
+    sys.modules.setdefault("make_samples", sys.modules[__name__])
+    import sample_forms
+
+    return SAMPLES + sample_forms.SAMPLES
+
+
+def main(only: list[str]) -> None:
+    """Render every sample (or those whose stem starts with one of ``only``)."""
     register_font()
     EXPECTED_DIR.mkdir(exist_ok=True)
-    for stem, form, variant in SAMPLES:
-        pages = [layout_page(items) for items in form.pages]
+    for stem, doc, variant in all_samples():
+        if only and not any(stem.startswith(prefix) for prefix in only):
+            continue
+        parts = doc.parts if isinstance(doc, Document) else [doc]
+        pages: list[list[PlacedText | PlacedTable]] = []
+        filings = []  # (form, its placed pages, its first page number)
+        for part in parts:
+            placed = [layout_page(items) for items in (part.pages if isinstance(part, Form) else part)]
+            if isinstance(part, Form):
+                filings.append((part, placed, len(pages) + 1))
+            pages += placed
         pdf = HERE / f"{stem}.pdf"
         sha = hashlib.sha256(render(pages, variant, pdf)).hexdigest()
-        write_json(EXPECTED_DIR / f"{stem}.json", [build_record(form, pages, variant, pdf, sha)])
+        records = [
+            build_record(form, placed, variant, pdf, sha, n, first)
+            for n, (form, placed, first) in enumerate(filings, 1)
+        ]
+        write_json(EXPECTED_DIR / f"{stem}.json", records)
         write_json(EXPECTED_DIR / f"{stem}.cells.json", cells_record(pages, pdf))
         print(f"{pdf.relative_to(HERE.parent)}  sha256 {sha}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -73,7 +73,8 @@ def test_rerun_is_incremental_and_recognises_renamed_files(tmp_path, good_pdfs):
 
 def test_parquet_sqlite_and_datapackage(tmp_path, good_pdfs):
     out = tmp_path / "out"
-    assert main(["extract", *map(str, good_pdfs), "-o", str(out), "-q", "--format", "jsonl,csv,parquet,sqlite"]) == 0
+    fmt = "jsonl,csv,parquet,sqlite"
+    assert main(["extract", *map(str, good_pdfs), "-o", str(out), "-q", "--format", fmt]) == 0
     import pandas as pd
     import pyarrow.parquet as pq
 
@@ -90,6 +91,18 @@ def test_parquet_sqlite_and_datapackage(tmp_path, good_pdfs):
     assert db.execute("SELECT COUNT(*) FROM indicators").fetchone()[0] == n_ind
     pkg = json.loads((out / "datapackage.json").read_text())
     assert {r["path"] for r in pkg["resources"]} >= {"filings.csv", "indicators.csv", "flags.csv"}
+    # DuckDB reads the Parquet amounts as exact decimals.
+    import duckdb
+
+    rows = duckdb.sql(f"SELECT filing_id, total FROM '{out / 'parquet' / 'filings.parquet'}'").fetchall()
+    want = {r["filing_id"]: r["funding"].get("total") for r in records}
+    assert {fid: (None if t is None else f"{t:f}") for fid, t in rows} == want
+    assert all(t is None or isinstance(t, Decimal) for _, t in rows)
+    # Frictionless validates every CSV against its Table Schema (types, keys, foreign keys).
+    import frictionless
+
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
 
 
 def test_realdata_no_forms_in_parallel(tmp_path):

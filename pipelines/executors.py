@@ -156,6 +156,7 @@ def run_dask(tasks: list[Task], address: str | None, jobs: int) -> Iterator[tupl
                                    dashboard_address=None, silence_logs=40)
             client = Client(cluster)
         else:
+            _reachable(address)
             try:
                 client = Client(address, timeout=30)
             except OSError as e:
@@ -172,6 +173,19 @@ def run_dask(tasks: list[Task], address: str | None, jobs: int) -> Iterator[tupl
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _reachable(address: str) -> None:
+    """Fail fast (a usage error) when nothing listens at the scheduler's address."""
+    import socket
+
+    hostport = address.split("://", 1)[-1]
+    host, _, port = hostport.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=10):
+            pass
+    except (OSError, ValueError) as e:
+        raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from e
 
 
 def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0,

@@ -99,3 +99,18 @@ def test_hung_input_is_killed_and_the_batch_goes_on(tmp_path, good_pdfs, monkeyp
     assert time.monotonic() - t0 < pool_hard + 10
     assert results["h0"]["error_class"] == "timeout"
     assert all(results[f"h{i}"]["status"] == "success" for i in (1, 2))
+
+
+@pytest.mark.slow
+def test_dask_scheduler_address(tmp_path, good_pdfs):  # noqa: F811
+    """--executor dask://HOST:PORT sends the work to a running scheduler (here a local one)."""
+    distributed = pytest.importorskip("distributed")
+    one, remote = tmp_path / "one", tmp_path / "remote"
+    pdfs = [str(p) for p in good_pdfs[:3]]
+    assert main(["extract", *pdfs, "-o", str(one), "-q", "--jobs", "1"]) == 0
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                                  silence_logs=40) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        assert main(["extract", *pdfs, "-o", str(remote), "-q", "--executor", f"dask://{address}"]) == 0
+    assert _outputs(remote) == _outputs(one)
+    assert main(["extract", *pdfs, "-o", str(tmp_path / "x"), "-q", "--executor", "dask://127.0.0.1:1"]) == 1

@@ -160,16 +160,15 @@ def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]
     two texts side by side on a page ("填报单位：" … "金额单位：元") stay apart.
     """
     rows: list[list[dict]] = []
+    top = bottom = 0.0
     for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
         mid = (ch["top"] + ch["bottom"]) / 2
-        if rows:
-            last = rows[-1]
-            top = min(c["top"] for c in last)
-            bottom = max(c["bottom"] for c in last)
-            if top <= mid <= bottom:
-                last.append(ch)
-                continue
+        if rows and top <= mid <= bottom:
+            rows[-1].append(ch)
+            top, bottom = min(top, ch["top"]), max(bottom, ch["bottom"])
+            continue
         rows.append([ch])
+        top, bottom = ch["top"], ch["bottom"]
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
@@ -205,7 +204,8 @@ def _line(chars: list[dict]) -> Line:
         max(c["bottom"] for c in chars),
     )
     sizes = sorted(c.get("size") or 0 for c in chars)
-    return Line(text=s, bbox=bbox, size=round(sizes[len(sizes) // 2], 2))
+    # Built from trusted parts on a hot path: no validation pass.
+    return Line.model_construct(text=s, bbox=bbox, size=round(sizes[len(sizes) // 2], 2), confidence=1.0)
 
 
 def _cell_index(t: GridTable) -> dict[tuple[int, int], int]:
@@ -269,13 +269,17 @@ def assemble_page(
         cells = []
         for ci, gc in enumerate(g.cells):
             visible = per_cell[ti][ci]
-            cell = Cell(
+            cell = Cell.model_construct(
                 row=gc.row,
                 col=gc.col,
                 rowspan=gc.rowspan,
                 colspan=gc.colspan,
                 bbox=tuple(round(v, 2) for v in gc.bbox),
                 lines=build_lines(visible),
+                hidden_before="",
+                hidden_after="",
+                method="text",
+                confidence=1.0,
             )
             if hidden_per_cell[ti][ci]:
                 cell.hidden_before, cell.hidden_after = _split_hidden(visible, hidden_per_cell[ti][ci])
@@ -308,12 +312,15 @@ def _split_hidden(visible: list[dict], hidden: list[dict]) -> tuple[str, str]:
 
 def _ordered_rows(chars: list[dict]) -> list[list[dict]]:
     rows: list[list[dict]] = []
+    top = bottom = 0.0
     for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
         mid = (ch["top"] + ch["bottom"]) / 2
-        if rows and min(c["top"] for c in rows[-1]) <= mid <= max(c["bottom"] for c in rows[-1]):
+        if rows and top <= mid <= bottom:
             rows[-1].append(ch)
+            top, bottom = min(top, ch["top"]), max(bottom, ch["bottom"])
         else:
             rows.append([ch])
+            top, bottom = ch["top"], ch["bottom"]
     return [sorted(r, key=lambda c: c["x0"]) for r in rows]
 
 
@@ -387,24 +394,33 @@ def _is_white(color) -> bool:
 
 
 def hidden_chars(pdfium_page, page_height: float) -> list[dict]:
-    """Characters whose centre lies outside the clip path they are drawn in."""
+    """Characters drawn outside the clip path of their own text object, each with its ``clip`` box.
+
+    Text objects that stick out of their clip are found first (most pages have none, and then
+    nothing else is done); only their characters are then located, by PDFium's own mapping of
+    characters to objects — hidden text is often drawn right over a neighbouring cell's text.
+    """
     import pypdfium2.raw as raw
 
-    tp = pdfium_page.get_textpage()
+    sticking: dict[int, tuple[float, float, float, float]] = {}
+    box = [ctypes.c_float() for _ in range(4)]
+    for obj in _text_objects(raw, pdfium_page.raw):
+        clip = _clip_box(raw, obj)
+        if clip is None or not raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box)):
+            continue
+        left, bottom, right, top = (b.value for b in box)
+        cl, cb, cr, ct = clip
+        if left >= cl - 0.5 and bottom >= cb - 0.5 and right <= cr + 0.5 and top <= ct + 0.5:
+            continue
+        sticking[ctypes.cast(obj, ctypes.c_void_p).value or 0] = clip
+    if not sticking:
+        return []
     out = []
-    clip_cache: dict[int, tuple[float, float, float, float] | None] = {}
+    tp = pdfium_page.get_textpage()
     try:
         for i in range(tp.count_chars()):
-            text = tp.get_text_range(i, 1)
-            if not text.strip():
-                continue
             obj = raw.FPDFText_GetTextObject(tp.raw, i)
-            if not obj:
-                continue
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-            if key not in clip_cache:
-                clip_cache[key] = _clip_box(raw, obj)
-            clip = clip_cache[key]
+            clip = sticking.get(ctypes.cast(obj, ctypes.c_void_p).value or 0) if obj else None
             if clip is None:
                 continue
             x0, y0, x1, y1 = tp.get_charbox(i)
@@ -412,20 +428,28 @@ def hidden_chars(pdfium_page, page_height: float) -> list[dict]:
             cl, cb, cr, ct = clip
             if cl - 0.5 <= cx <= cr + 0.5 and cb - 0.5 <= cy <= ct + 0.5:
                 continue
-            out.append(
-                {
-                    "text": text,
-                    "x0": x0,
-                    "x1": x1,
-                    "top": page_height - y1,
-                    "bottom": page_height - y0,
-                    "size": max(y1 - y0, 1.0),
-                    "clip": (cl, page_height - ct, cr, page_height - cb),
-                }
-            )
+            text = tp.get_text_range(i, 1)
+            if text.strip():
+                out.append({"text": text, "x0": x0, "x1": x1, "top": page_height - y1, "bottom": page_height - y0,
+                            "clip": (cl, page_height - ct, cr, page_height - cb)})
     finally:
         tp.close()
     return out
+
+
+def _text_objects(raw, page, depth: int = 4):
+    """The page's text objects, those inside form XObjects included (raw handles: a hot path)."""
+    stack = [(raw.FPDFPage_CountObjects(page), lambda i: raw.FPDFPage_GetObject(page, i), 0)]
+    while stack:
+        n, get, d = stack.pop()
+        for i in range(n):
+            obj = get(i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                yield obj
+            elif kind == raw.FPDF_PAGEOBJ_FORM and d < depth:
+                count = raw.FPDFFormObj_CountObjects(obj)
+                stack.append((count, lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k), d + 1))
 
 
 def _clip_box(raw, obj) -> tuple[float, float, float, float] | None:
@@ -449,8 +473,8 @@ def _clip_box(raw, obj) -> tuple[float, float, float, float] | None:
     return box
 
 
-def _match_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Split pdfplumber's characters into visible ones and (pdfium-located) hidden ones."""
+def split_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], list[dict]]:
+    """pdfplumber's characters split into those a reader sees and those PDFium found hidden."""
     if not hidden:
         return chars, []
     pool: dict[str, list[dict]] = {}
@@ -458,21 +482,17 @@ def _match_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], li
         pool.setdefault(h["text"], []).append(h)
     visible, gone = [], []
     for ch in chars:
-        cands = pool.get(ch["text"])
         hit = None
-        if cands:
-            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-            size = ch.get("size") or 10
-            for h in cands:
-                dx = abs((h["x0"] + h["x1"]) / 2 - cx)
-                dy = abs((h["top"] + h["bottom"]) / 2 - cy)
-                if dx < 0.5 * size and dy < 0.6 * size:
-                    hit = h
-                    break
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        size = ch.get("size") or 10
+        for h in pool.get(ch["text"], ()):
+            if abs((h["x0"] + h["x1"]) / 2 - cx) < 0.5 * size and abs((h["top"] + h["bottom"]) / 2 - cy) < 0.6 * size:
+                hit = h
+                break
         if hit is None:
             visible.append(ch)
         else:
-            cands.remove(hit)
+            pool[ch["text"]].remove(hit)
             gone.append(dict(ch, clip=hit["clip"]))
     return visible, gone
 
@@ -494,7 +514,7 @@ def read_page(plumber_page, pdfium_page, number: int) -> Page:
     chars = [c for c in plumber_page.chars if c.get("upright", True)]
     height = float(plumber_page.height)
     hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []
-    visible, gone = _match_hidden(chars, hidden)
+    visible, gone = split_hidden(chars, hidden)
     return assemble_page(number, float(plumber_page.width), height, visible, _segments(plumber_page), gone)
 
 
@@ -507,43 +527,143 @@ def _continues(page: Page) -> bool:
     return all(len(ln.text) <= 12 for ln in above)
 
 
-def read_document(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Document:
-    """The form pages of a born-digital PDF (pages that cannot be forms are skipped cheaply)."""
-    import pdfplumber
+def read_document(
+    path: str | os.PathLike, max_bytes: int = MAX_BYTES, ocr: str = "auto", engine: str = "rapidocr"
+) -> Document:
+    """The form pages of a PDF (pages that cannot be forms are skipped cheaply).
 
+    Page by page: a usable text layer is read the digital way; a page without one (no text,
+    unmapped CID codes, garbage) or a form page that is one big image is read from its image
+    by OCR (``ocr="auto"``); ``"always"`` OCRs every page, ``"never"`` none (a PDF whose only
+    readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR engine.
+    """
     check_file(path, max_bytes)
     digest = sha256_file(path)
     pdf = open_pdfium(path)
     try:
         texts = page_texts(pdf)
-        candidates = [i for i, t in enumerate(texts) if classify.page_may_be_form(t)]
+        src = _PageSource(path, pdf, texts, ocr, engine)
         pages: list[Page] = []
-        if candidates:
-            try:
-                plumber = pdfplumber.open(path)
-            except Exception as e:  # pdfminer raises many kinds on damaged files
-                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
-            with plumber:
-                i = 0
-                wanted = set(candidates)
-                while i < len(texts):
-                    if i in wanted:
-                        page = read_page(plumber.pages[i], pdf[i], i + 1)
-                        if page.title:
-                            pages.append(page)
-                            # Following pages that continue the form (a table running over).
-                            j = i + 1
-                            while j < len(texts) and j not in wanted:
-                                nxt = read_page(plumber.pages[j], pdf[j], j + 1)
-                                if not _continues(nxt):
-                                    break
-                                pages.append(nxt)
-                                j += 1
-                            i = j
-                            continue
-                    i += 1
+        try:
+            i = 0
+            while i < len(texts):
+                if src.may_start(i) and src.probe(i).title:
+                    pages.append(src.full(i))
+                    # Following pages that continue the form (a table running over).
+                    j = i + 1
+                    while j < len(texts) and not src.starts_form(j):
+                        if not src.readable(j) or not _continues(src.probe(j)):
+                            break
+                        pages.append(src.full(j))
+                        j += 1
+                    i = j
+                    continue
+                i += 1
+        finally:
+            src.close()
+        if not pages and src.blocked:
+            from .errors import NeedsOcr
+
+            raise NeedsOcr(
+                f"{len(src.blocked)} of {len(texts)} pages have no usable text layer (scanned?) and OCR is off"
+                " (--ocr never); rerun with --ocr auto"
+            )
         return Document(
             path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages)
         )
     finally:
         pdf.close()
+
+
+# ---------------------------------------------------------------- per-page routing (digital / OCR)
+
+
+class _PageSource:
+    """Reads each page the way it needs: pdfplumber for a text layer, OCR for an image.
+
+    pdfplumber opens, and the OCR engine loads, only when a page needs them; a page's read is
+    kept, so probing a page and then taking it costs one read.
+    """
+
+    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str):
+        from .ocr.route import needs_ocr
+
+        self.path = path
+        self.pdf = pdf
+        self.texts = texts
+        self.engine_name = engine
+        self.form_text = [classify.page_may_be_form(t) for t in texts]
+        self.scanned: set[int] = set()
+        self.blocked: set[int] = set()  # pages that need OCR when OCR is off
+        for i, text in enumerate(texts):
+            if ocr == "auto" and self.form_text[i] or ocr == "always" or not self._quick_usable(text):
+                page = pdf[i]
+                try:
+                    if needs_ocr(page, text, ocr, may_be_form=self.form_text[i]):
+                        (self.blocked if ocr == "never" else self.scanned).add(i)
+                finally:
+                    page.close()
+        self._plumber = None
+        self._reader = None
+        self._probes: dict[int, object] = {}
+        self._full: dict[int, Page] = {}
+
+    @staticmethod
+    def _quick_usable(text: str) -> bool:
+        from .ocr.route import text_layer_usable
+
+        return text_layer_usable(text)
+
+    def readable(self, i: int) -> bool:
+        return i not in self.blocked
+
+    def may_start(self, i: int) -> bool:
+        """Whether page i can start a form: its text says so, or only its image can tell."""
+        return i in self.scanned or (i not in self.blocked and self.form_text[i])
+
+    def starts_form(self, i: int) -> bool:
+        """Whether page i starts a form of its own (so it does not continue the one before)."""
+        if i in self.scanned:
+            return self.probe(i).title is not None
+        return i not in self.blocked and self.form_text[i]
+
+    def probe(self, i: int) -> Page:
+        """Enough of page i to tell a title or a continuation (for a digital page: all of it)."""
+        if i not in self.scanned:
+            return self.full(i)
+        if i not in self._probes:
+            self._probes[i] = self._ocr().probe(self.pdf[i], i + 1)
+        return self._probes[i].page
+
+    def full(self, i: int) -> Page:
+        if i not in self._full:
+            if i in self.scanned:
+                self.probe(i)
+                self._full[i] = self._ocr().complete(self._probes.pop(i))
+            else:
+                plumber = self._open_plumber()
+                self._full[i] = read_page(plumber.pages[i], self.pdf[i], i + 1)
+        return self._full[i]
+
+    def _open_plumber(self):
+        if self._plumber is None:
+            import pdfplumber
+
+            try:
+                self._plumber = pdfplumber.open(self.path)
+            except Exception as e:  # pdfminer raises many kinds on damaged files
+                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
+        return self._plumber
+
+    def _ocr(self):
+        if self._reader is None:
+            from .ocr.engines import get_engine
+            from .ocr.reader import ScanReader
+
+            self._reader = ScanReader(get_engine(self.engine_name))
+        return self._reader
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+            self._plumber = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+LOW_CONFIDENCE = 0.80  # an OCR'd value read with less confidence than this gets a low_confidence flag
 TERMINAL = "。！？!?；;…"
 CLOSERS = "）)》」』】〕]”’"
 OPENERS = "（(《「『【〔[“‘"

@@ -80,6 +80,8 @@ def _geometry(p: Piece) -> checks.Geometry:
         gap = last.bbox[0] - x0
         pad = p.pad if p.pad is not None else gap
         starts_left = gap <= 0.6 * size + 1.0
+        # OCR boxes are reported like a text layer's (character advance, not ink), so one margin
+        # serves both; it is tight (tuned on the samples, see the OCR notes in the README).
         intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
         fills = len(last.text) >= 15 and last.bbox[2] >= x1 - pad - 0.6 * size
         at_edge = starts_left and (intrudes or fills)
@@ -116,6 +118,9 @@ class RecordBuilder:
         self.flags.append(Flag(code=code, path=path, page=page, detail=detail))
 
     def provenance(self, path: str, p: Piece) -> None:
+        if p.method.startswith("ocr") and p.text and p.confidence < checks.LOW_CONFIDENCE:
+            self.flag("low_confidence", path, p.page,
+                      f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}")
         self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3),
                                      label=p.label or None)
 

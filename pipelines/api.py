@@ -83,7 +83,7 @@ def process_file(path: str, options: Options | None = None, display_name: str | 
         if actions:
             result.soft_errors.append(f"the PDF carries {', '.join(actions)} actions (not executed)")
         with _deadline(options.timeout):
-            doc = read_document(path, max_bytes=options.max_bytes)
+            doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine)
             records = records_from_document(doc, name)
         result.records = [r.to_json() for r in records]
         result.pages = doc.n_pages

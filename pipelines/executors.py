@@ -40,8 +40,9 @@ def _failure(task: Task, error_class: str, message: str) -> tuple[str, dict]:
 # ---------------------------------------------------------------- local supervised pool
 
 
-def _worker(conn, mem_bytes: int, max_tasks: int) -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1) -> None:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per worker
+    os.environ.setdefault("JIXIAO_OCR_THREADS", str(threads))  # ONNX (RapidOCR): the worker's share
     if mem_bytes:
         import resource
 
@@ -71,7 +72,8 @@ class LocalPool:
 
     def _spawn(self):
         parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker, args=(child, self.mem_bytes, self.max_tasks), daemon=True)
+        threads = max(1, (os.cpu_count() or 1) // self.jobs)
+        p = self.ctx.Process(target=_worker, args=(child, self.mem_bytes, self.max_tasks, threads), daemon=True)
         p.start()
         child.close()
         return {"proc": p, "conn": parent, "task": None, "start": 0.0, "done": 0}

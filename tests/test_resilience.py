@@ -43,7 +43,8 @@ def test_sigkill_then_rerun_equals_uninterrupted(tmp_path, good_pdfs):  # noqa: 
     ref = tmp_path / "ref"
     assert main(["extract", str(src), "-o", str(ref), "-q", "--jobs", "2"]) == 0
     want = _outputs(ref)
-    assert len(want["filings.jsonl"].splitlines()) == 20
+    n_filings = len(want["filings.jsonl"].splitlines())
+    assert n_filings >= 20
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     out = tmp_path / "out"
     for delay in (0.3, 1.0, 2.0, 3.5):
@@ -60,7 +61,7 @@ def test_sigkill_then_rerun_equals_uninterrupted(tmp_path, good_pdfs):  # noqa: 
     assert subprocess.run(_cmd(src, out, "--jobs", "2"), env=env).returncode == 0
     assert _outputs(out) == want
     ids = [json.loads(x)["filing_id"] for x in (out / "filings.jsonl").read_text().splitlines()]
-    assert len(ids) == len(set(ids)) == 20
+    assert len(ids) == len(set(ids)) == n_filings
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ running jixiao), so these comparisons test the extractor against an independent 
 """
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,12 @@ def comparable(rec: dict) -> dict:
     return rec
 
 
+@cache
+def records_of(pdf: Path) -> list[dict]:
+    """One extraction per sample for all the tests here (scans cost seconds a page)."""
+    return extract_records(pdf)
+
+
 def test_there_are_samples():
     assert len(EXPECTED) >= 2
 
@@ -42,7 +49,7 @@ def test_there_are_samples():
 def test_golden_record(expected_path):
     pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    got = extract_records(pdf)
+    got = records_of(pdf)
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
         g, e = comparable(g), comparable(e)
@@ -54,7 +61,7 @@ def test_golden_record(expected_path):
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
 def test_every_value_points_back_to_its_page_and_box(expected_path):
     pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
-    for rec in extract_records(pdf):
+    for rec in records_of(pdf):
         prov = rec["provenance"]
         for key, value in rec["fields"].items():
             if value:

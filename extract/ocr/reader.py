@@ -1,0 +1,571 @@
+"""A scanned page, read in two steps: ``probe`` (image, orientation, grid, lines outside the
+tables: enough to tell a form's title page or a continuation page) and ``complete`` (the cells).
+
+Each step is one recognition call for the whole page (plus one for the upside-down check when a
+page shows no title), so neither engine pays a process or a detection pass per cell.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .. import classify
+from ..grid import GridTable
+from ..model import Cell, Line, Page, Table
+from . import image as im
+from . import layout as lay
+from .engines import Engine, Recognized
+
+OUTSIDE_SPLIT = 2.5  # line heights: a wider gap outside tables separates two texts on one row
+NOISE_CONF = 0.5  # a small blob read with less confidence than this is noise, not text
+FLIP_MARGIN = 0.12  # upside-down wins when its mean confidence is higher by this much
+
+
+@dataclass
+class Scan:
+    """One page image analysed: geometry found, text outside the tables read."""
+
+    number: int
+    img: im.PageImage
+    ink: np.ndarray = field(repr=False)  # text ink (rulings of tables erased), 255 = ink
+    clean: np.ndarray = field(repr=False)  # grayscale with table rulings painted out
+    tables: list[GridTable] = field(default_factory=list)
+    cell_lines: list[list[list[lay.LineBox]]] = field(default_factory=list)  # table → cell → lines
+    outside: list[lay.LineBox] = field(default_factory=list)
+    em: float = 20.0  # px, typical text line height
+    page: Page | None = None  # lines and title filled by probe; tables by complete
+
+
+class ScanReader:
+    """Reads the scanned pages of one PDF with one engine."""
+
+    def __init__(self, engine: Engine, dpi: int = im.DPI, max_pixels: int = im.MAX_PIXELS):
+        self.engine = engine
+        self.dpi = dpi
+        self.max_pixels = max_pixels
+
+    # -- step 1
+    def probe(self, pdfium_page, number: int) -> Scan:
+        img = im.load_page_image(pdfium_page, self.dpi, self.max_pixels)
+        ink = im.binarize(img.gray, img.dpi)
+        if im.text_is_vertical(ink, img.dpi):
+            img.gray = im.rotate_quarter(img.gray, 90)
+            img.rotation = 90
+            ink = im.binarize(img.gray, img.dpi)
+        img.skew = im.estimate_skew(ink, img.dpi)
+        img.gray = im.deskew(img.gray, img.skew)
+        scan = self._layout(number, img)
+        texts = self._read_lines(scan, scan.outside + self._orientation_sample(scan))
+        n_out = len(scan.outside)
+        if not any(classify.is_title(r.text) for r in texts[:n_out]) and self._upside_down(scan, texts):
+            img.gray = im.rotate_quarter(img.gray, 180)
+            img.rotation = (img.rotation + 180) % 360
+            scan = self._layout(number, img)
+            texts = self._read_lines(scan, scan.outside)
+        for box, r in zip(scan.outside, texts):
+            box.text, box.confidence = r.text, r.confidence
+        scan.outside = [b for b in scan.outside if self._keep(scan, b)]
+        lines = [self._line(scan, b) for b in scan.outside]
+        lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
+        title = next((ln.text for ln in lines if classify.is_title(ln.text)), None)
+        pt = img.pt_per_px
+        h, w = img.gray.shape
+        # The tables' geometry already (their cells are read by ``complete``).
+        tables = [Table(page=number, bbox=tuple(round(v, 2) for v in t.bbox), n_rows=t.n_rows, n_cols=t.n_cols,
+                        cells=[Cell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan,
+                                    bbox=tuple(round(v, 2) for v in c.bbox), method=self.engine.method)
+                               for c in t.cells])
+                  for t in scan.tables]
+        scan.page = Page(number=number, width=round(w * pt, 2), height=round(h * pt, 2), kind="scanned",
+                         lines=lines, tables=tables, title=title)
+        return scan
+
+    # -- step 2
+    def complete(self, scan: Scan) -> Page:
+        boxes = [b for cells in scan.cell_lines for lines in cells for b in lines]
+        texts = self._read_lines(scan, boxes)
+        for b, r in zip(boxes, texts):
+            b.text, b.confidence = r.text, r.confidence
+        tables = []
+        for t, cells in zip(scan.tables, scan.cell_lines):
+            out = []
+            for gc, lines in zip(t.cells, cells):
+                kept = [b for b in lines if self._keep(scan, b)]
+                model_lines = [self._line(scan, b) for b in kept]
+                unread = any(b.text == "" for b in lines)  # ink that no engine made text of
+                conf = min([ln.confidence for ln in model_lines] + ([0.0] if unread else []), default=1.0)
+                out.append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
+                                bbox=tuple(round(v, 2) for v in gc.bbox), lines=model_lines,
+                                method=self.engine.method, confidence=round(conf, 4)))
+            tables.append(Table(page=scan.number, bbox=tuple(round(v, 2) for v in t.bbox),
+                                n_rows=t.n_rows, n_cols=t.n_cols, cells=out))
+        return scan.page.model_copy(update={"tables": tables})
+
+    def read(self, pdfium_page, number: int) -> Page:
+        return self.complete(self.probe(pdfium_page, number))
+
+    # -- geometry
+    def _layout(self, number: int, img: im.PageImage) -> Scan:
+        pt = img.pt_per_px
+        ink = im.binarize(img.gray, img.dpi)
+        rulings = lay.find_rulings(ink, pt)
+        tables = lay.tables_of(rulings)
+        erase = lay.table_rulings_mask(rulings, tables, pt)
+        raw_text = cv2.bitwise_and(ink, cv2.bitwise_not(erase))
+        text_ink = im.remove_specks(raw_text, img.dpi)
+        paper = int(np.percentile(img.gray, 90))
+        clean = img.gray.copy()
+        clean[(erase > 0) | (raw_text > text_ink)] = paper  # rulings and dust out of what the engine sees
+        scan = Scan(number=number, img=img, ink=text_ink, clean=clean, tables=tables)
+        h, w = ink.shape
+        inset = rulings.thickness + 2  # what is left of a ruling's grey edge stays out
+        for t in tables:
+            per_cell = []
+            for gc in t.cells:
+                x0, y0, x1, y1 = (int(round(v / pt)) for v in gc.bbox)
+                x0, y0 = max(0, x0 + inset), max(0, y0 + inset)
+                x1, y1 = min(w, x1 - inset), min(h, y1 - inset)
+                if x1 <= x0 or y1 <= y0:
+                    per_cell.append([])
+                    continue
+                region = text_ink[y0:y1, x0:x1]
+                per_cell.append(lay.find_lines(region, x0, y0, min_height=max(3, img.px(2.0))))
+            scan.cell_lines.append(per_cell)
+        outside = text_ink.copy()
+        for t in tables:
+            x0, y0, x1, y1 = (int(round(v / pt)) for v in t.bbox)
+            outside[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 0
+        scan.outside = lay.find_lines(outside, 0, 0, split_gap=OUTSIDE_SPLIT, min_height=max(3, img.px(2.0)))
+        heights = [b.height for b in scan.outside] + [b.height for c in scan.cell_lines for ls in c for b in ls]
+        heights = [x for x in heights if x >= img.px(4.0)]
+        scan.em = float(np.median(heights)) if heights else float(img.px(10.0))
+        return scan
+
+    def _orientation_sample(self, scan: Scan, n: int = 6) -> list[lay.LineBox]:
+        """Some cell lines too, when the page has little text outside its tables."""
+        if len(scan.outside) >= 3:
+            return []
+        cells = [b for c in scan.cell_lines for ls in c for b in ls]
+        cells.sort(key=lambda b: -(b.x1 - b.x0))
+        return [lay.LineBox(b.x0, b.y0, b.x1, b.y1) for b in cells[:n]]
+
+    def _upside_down(self, scan: Scan, upright: list[Recognized]) -> bool:
+        sample = (scan.outside + self._orientation_sample(scan))[: len(upright)]
+        if not sample:
+            return False
+        crops = [np.ascontiguousarray(np.rot90(self._crop(scan, b), 2)) for b in sample]
+        flipped = self.engine.recognize(crops)
+        if any(classify.is_title(r.text) for r in flipped):
+            return True
+        up = float(np.mean([r.confidence for r in upright])) if upright else 0.0
+        down = float(np.mean([r.confidence for r in flipped])) if flipped else 0.0
+        return down > up + FLIP_MARGIN
+
+    # -- reading
+    def _crop(self, scan: Scan, b: lay.LineBox) -> np.ndarray:
+        h = b.height
+        pv, ph = max(2, int(0.25 * h)), max(3, int(0.5 * h))
+        H, W = scan.clean.shape
+        return scan.clean[max(0, b.y0 - pv) : min(H, b.y1 + pv), max(0, b.x0 - ph) : min(W, b.x1 + ph)]
+
+    def _read_lines(self, scan: Scan, boxes: list[lay.LineBox]) -> list[Recognized]:
+        """Recognise lines in one engine call; dashes, boxes and ticks come from the image."""
+        results: list[Recognized | None] = [None] * len(boxes)
+        todo: list[int] = []
+        for i, b in enumerate(boxes):
+            dashes = lay.dash_run(scan.ink, b, scan.em)
+            if dashes:
+                results[i] = Recognized(dashes, 1.0)
+            else:
+                todo.append(i)
+        if todo:
+            read = self.engine.recognize([self._crop(scan, boxes[i]) for i in todo])
+            for i, r in zip(todo, read):
+                b = boxes[i]
+                offset = b.x0 - max(0, b.x0 - max(3, int(0.5 * b.height)))
+                r = _trim_strays(r)
+                r = _without_false_stops(r, b, offset, scan)
+                r = _with_marks(r, lay.find_marks(scan.ink, b, scan.em), b, offset, scan, self.engine.exact_positions)
+                r = _with_dashes(r, b, offset, scan)
+                if self.engine.exact_positions:
+                    results[i] = _with_spaces(r, b, offset, scan)
+                    b.ax0, b.ax1 = _advance_extent(results[i], b, offset)
+                else:
+                    results[i] = _with_spaces_rough(r, b, offset, scan)
+        return [r if r is not None else Recognized("", 0.0) for r in results]
+
+    def _keep(self, scan: Scan, b: lay.LineBox) -> bool:
+        """Blank stays blank: a small blob read as nothing, or as a stray mark, is noise."""
+        text = b.text.strip()
+        if not text:
+            return False
+        small = b.height < 0.5 * scan.em
+        if small and b.confidence < NOISE_CONF and not set(text) <= set("-—_"):
+            return False
+        return not (len(text) == 1 and unicodedata.category(text)[0] == "P" and b.confidence < NOISE_CONF)
+
+    def _line(self, scan: Scan, b: lay.LineBox) -> Line:
+        pt = scan.img.pt_per_px
+        x0 = b.ax0 if b.ax0 is not None and abs(b.ax0 - b.x0) < 0.3 * b.height else b.x0
+        x1 = b.ax1 if b.ax1 is not None and abs(b.ax1 - b.x1) < 0.3 * b.height else b.x1
+        bbox = (round(x0 * pt, 2), round(b.y0 * pt, 2), round(x1 * pt, 2), round(b.y1 * pt, 2))
+        size = round(max(b.height, 0.6 * scan.em) * pt / 0.88, 2)
+        return Line(text=b.text, bbox=bbox, size=size, confidence=round(b.confidence, 4))
+
+
+STRAYS = set(".。,，、'`·‘’_")
+
+
+def _trim_strays(r: Recognized, below: float = 0.75) -> Recognized:
+    """Drop a punctuation mark read with low confidence at either end of a line: dust, not text."""
+    confs = r.char_confidences
+    if not confs or len(confs) != len(r.text):
+        return r
+    lo, hi = 0, len(r.text)
+    while lo < hi and r.text[lo] in STRAYS and confs[lo] < below:
+        lo += 1
+    while hi > lo and r.text[hi - 1] in STRAYS and confs[hi - 1] < below:
+        hi -= 1
+    if (lo, hi) == (0, len(r.text)):
+        return r
+    pos = r.positions[lo:hi] if r.positions is not None else None
+    kept = confs[lo:hi]
+    conf = sum(kept) / len(kept) if kept else 0.0
+    return Recognized(r.text[lo:hi], conf, pos, kept)
+
+
+def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
+    """A "。" is a ring about a third of a character wide; a speck of dust read as one is not.
+    Nor is a "·" next to another separator ("、·")."""
+    pos = r.positions
+    if ("。" not in r.text and "·" not in r.text) or pos is None or len(pos) != len(r.text):
+        return r
+    sub = scan.ink[b.y0 : b.y1, b.x0 : b.x1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    h = max(b.height, 1)
+    drop = set()
+    for k, ch in enumerate(r.text):
+        if ch == "·":
+            beside = (r.text[k - 1] if k else "") + (r.text[k + 1] if k + 1 < len(r.text) else "")
+            if any(c in "、，。；：,;:" for c in beside):
+                drop.add(k)
+            continue
+        if ch != "。":
+            continue
+        at = pos[k] - offset
+        near = [s for s in stats[1:].tolist() if s[0] - 0.2 * h <= at <= s[0] + s[2] + 0.2 * h and s[1] > 0.3 * h]
+        if near and max(max(s[2], s[3]) for s in near) < 0.24 * h:
+            drop.add(k)
+    if not drop:
+        return r
+    keep = [k for k in range(len(r.text)) if k not in drop]
+    confs = [r.char_confidences[k] for k in keep] if r.char_confidences else None
+    return Recognized("".join(r.text[k] for k in keep), r.confidence, [pos[k] for k in keep], confs)
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+BOX_LOOKALIKES = set("oO0D5QaSsg@")
+TICK_LOOKALIKES = set("VvJ/\\丿レノ乂√✓✔")
+
+
+def _with_marks(r: Recognized, marks: list[lay.Mark], b: lay.LineBox, offset: int, scan: Scan,
+                exact: bool = True) -> Recognized:
+    """Put the boxes and ticks found in the image into the text, where the engine read them
+    (or missed them): the image decides whether a box is empty, ticked or filled."""
+    text = list(r.text)
+    pos = list(r.positions) if r.positions is not None and len(r.positions) == len(text) else None
+    reach = 0.6 * max(b.height, 1)
+    for m in marks + _ticks(scan, b):
+        mx = (m.x0 + m.x1) / 2 - b.x0 + offset
+        if pos is None:
+            if m.kind == "tick":
+                continue
+            if m.kind != "tick" and any(ch in lay.BOX_CHARS for ch in text):
+                continue
+            text.insert(0 if m.x0 - b.x0 < (b.x1 - b.x0) / 2 else len(text), m.char)
+            continue
+        near = [k for k in range(len(text)) if abs(pos[k] - mx) <= reach]
+        if not exact:
+            # Rough positions: only a character the engine made of a box or tick is replaced.
+            for k in sorted(near, key=lambda k: abs(pos[k] - mx)):
+                if (m.kind == "tick" and text[k] in TICK_LOOKALIKES) or (
+                        m.kind != "tick" and (text[k] in lay.BOX_CHARS or text[k] in BOX_LOOKALIKES)):
+                    text[k] = m.char
+                    break
+            continue
+        if near:
+            k = min(near, key=lambda k: abs(pos[k] - mx))
+            ch = text[k]
+            if m.kind == "tick":
+                if ch in TICK_LOOKALIKES:
+                    text[k] = m.char
+                continue  # a digit or a character that happens to look like a tick
+            if ch == "口" and (m.y1 - m.y0) >= 0.75 * b.height:
+                continue  # the character 口, as large as the others
+            if ch in lay.BOX_CHARS or ch in BOX_LOOKALIKES or not (_is_ideograph(ch) or _is_punct(ch)):
+                text[k] = m.char
+            continue  # an ideograph that looks like a box (国, 回) or a full stop: the engine knows better
+        j = sum(1 for p in pos if p < mx)
+        text.insert(j, m.char)
+        pos.insert(j, mx)
+    return Recognized("".join(text), r.confidence, pos, r.char_confidences)
+
+
+CLOSING = set("）》」』】〕")
+OPENING = set("（《「『【〔")
+SPACE_GAP = 0.28  # line heights of empty columns between two characters that make a space
+MARK_SPACE_GAP = 0.22  # the same next to a tick or a box
+DIGIT_SPACE_GAP = 0.6  # between two digits (a "1" has wide margins of its own)
+DIGIT_CJK_SPACE_GAP = 0.45  # between a digit and an ideograph
+FULL_BRACKET_GAP = 0.4  # blank beside a bracket that makes it a full-width one
+PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
+BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
+HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
+
+
+def _plain(ch: str) -> bool:
+    return _is_ideograph(ch) or ch.isascii() and (ch.isalnum() or ch in "()%") or ch in "√□☑■"
+
+
+def _ideograph_span(text: str, k: int, reach: int = 3) -> tuple[int, int] | None:
+    """The nearest ideographs left of and right of the boundary after k, with only full-width
+    punctuation between them (so their distance is a whole number of character pitches)."""
+    def full(ch: str) -> bool:
+        return ch in CLOSING or ch in OPENING or ch in "、，。：；！？"
+
+    i = k
+    while i >= 0 and not _is_ideograph(text[i]):
+        if not full(text[i]) or k - i >= reach:
+            return None
+        i -= 1
+    j = k + 1
+    while j < len(text) and not _is_ideograph(text[j]):
+        if not full(text[j]) or j - k - 1 >= reach:
+            return None
+        j += 1
+    if i < 0 or j >= len(text):
+        return None
+    return i, j
+
+
+def _advance_extent(r: Recognized, b: lay.LineBox, offset: int) -> tuple[float | None, float | None]:
+    """Where the first and last characters' boxes start and end (pixels), when they are
+    full-width: a text layer's boxes are advance boxes, a little wider than the ink, and the
+    normaliser's checks compare them with the cell's edges."""
+    if not r.text or b.pitch is None or b.centres is None:
+        return None, None
+    first, last = b.centres
+    x0 = b.x0 - offset + first - b.pitch / 2 if _is_ideograph(r.text[0]) else None
+    x1 = b.x0 - offset + last + b.pitch / 2 if _is_ideograph(r.text[-1]) else None
+    return x0, x1
+
+
+def _with_spaces_rough(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
+    """Spaces from wide blank columns, each put at the character boundary nearest to it (for an
+    engine whose character positions are rough)."""
+    text, pos = r.text, r.positions
+    if pos is None or len(pos) != len(text) or len(text) < 2:
+        return r
+    cols = (scan.ink[b.y0 : b.y1, b.x0 : b.x1] > 0).any(axis=0)
+    inked = np.flatnonzero(cols)
+    if inked.size == 0:
+        return r
+    h = max(b.height, 1)
+    mids = [(pos[k] + pos[k + 1]) / 2 - offset for k in range(len(text) - 1)]
+    at: set[int] = set()
+    for a, e in _blank_runs(cols):
+        if a <= inked[0] or e > inked[-1] or e - a <= 0.36 * h:
+            continue
+        k = min(range(len(mids)), key=lambda k: abs(mids[k] - (a + e) / 2))
+        x, y = text[k], text[k + 1]
+        if _plain(x) and _plain(y) and not (x.isdigit() and y.isdigit()):
+            at.add(k)
+    if not at:
+        return r
+    out, out_pos = [], []
+    for k, ch in enumerate(text):
+        out.append(ch)
+        out_pos.append(pos[k])
+        if k in at:
+            out.append(" ")
+            out_pos.append((pos[k] + pos[k + 1]) / 2)
+    return Recognized("".join(out), r.confidence, out_pos, None)
+
+
+def _blank_runs(cols: np.ndarray) -> list[tuple[int, int]]:
+    blank = np.concatenate(([0], (~cols).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(blank))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _gap_near(runs: list[tuple[int, int]], lo: float, hi: float) -> tuple[int, int] | None:
+    """The blank run between two character positions, nearest to their middle."""
+    mid = (lo + hi) / 2
+    inside = [(a, b) for a, b in runs if b > lo and a < hi]
+    if not inside:
+        return None
+    return min(inside, key=lambda r: 0 if r[0] <= mid <= r[1] else min(abs(r[0] - mid), abs(r[1] - mid)))
+
+
+def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
+    """Spaces where the image shows them: an engine reading a line often drops a space between
+    two CJK characters, which the digital text has ("发掘 培育", "》 《").
+
+    Between two ideographs the test is their pitch (centre to centre, so a narrow glyph such as
+    目 does not look spaced); elsewhere the blank columns between the two glyphs."""
+    text, pos = r.text, r.positions
+    if pos is None or len(pos) != len(text) or len(text) < 2:
+        return r
+    cols = (scan.ink[b.y0 : b.y1, b.x0 : b.x1] > 0).any(axis=0)
+    inked = np.flatnonzero(cols)
+    if inked.size == 0:
+        return r
+    # An engine's own space next to a bracket is decided again below, from the image.
+    drop = {k for k, ch in enumerate(text) if ch == " " and (
+        (k + 1 < len(text) and text[k + 1] in "(（《〔") or (k > 0 and text[k - 1] in ")）》〕"))}
+    if drop:
+        text = "".join(ch for k, ch in enumerate(text) if k not in drop)
+        pos = [x for k, x in enumerate(pos) if k not in drop]
+        if len(text) < 2:
+            return Recognized(text, r.confidence, pos, None)
+    runs = _blank_runs(cols)
+    h = max(b.height, 1)
+    n = len(text)
+    p = [x - offset for x in pos]
+    gaps = [_gap_near(runs, p[k], p[k + 1]) for k in range(n - 1)]
+    left = [max(gaps[k - 1][1] if k > 0 and gaps[k - 1] else int(inked[0]), p[k] - 0.6 * h) for k in range(n)]
+    right = [min(gaps[k][0] if k < n - 1 and gaps[k] else int(inked[-1]) + 1, p[k] + 0.6 * h) for k in range(n)]
+    centre = [(left[k] + right[k]) / 2 for k in range(n)]
+    ideo_pairs = [
+        centre[k + 1] - centre[k] for k in range(n - 1) if _is_ideograph(text[k]) and _is_ideograph(text[k + 1])
+    ]
+    pitch = float(np.median(ideo_pairs)) if len(ideo_pairs) >= 3 else h / 0.91
+    # A full-width bracket has a white half: "(" after a wide blank is "（", ")" before one "）".
+    chars = list(text)
+    for k, ch in enumerate(chars):
+        if ch == "(" and 0 < k < n - 1 and gaps[k - 1] and gaps[k - 1][1] - gaps[k - 1][0] >= FULL_BRACKET_GAP * h:
+            chars[k] = "（"
+        elif ch == ")" and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
+            chars[k] = "）"
+        elif ch in ":;," and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
+            chars[k] = {":": "：", ";": "；", ",": "，"}[ch]  # a full-width mark sits in the left half
+    text = "".join(chars)
+    b.pitch = pitch
+    b.centres = (centre[0] + offset, centre[-1] + offset)
+    out, out_pos = [text[0]], [pos[0]]
+    for k in range(n - 1):
+        a, c = text[k], text[k + 1]
+        space = False
+        if a != " " and c != " " and gaps[k] is not None:
+            gap = gaps[k][1] - gaps[k][0]
+            if _is_ideograph(a) and _is_ideograph(c):
+                space = centre[k + 1] - centre[k] > PITCH_SPACE * pitch and gap > 0.15 * h
+            elif a.isdigit() and c.isdigit():
+                space = gap > DIGIT_SPACE_GAP * h
+            elif a.isdigit() and _is_ideograph(c) or _is_ideograph(a) and c.isdigit():
+                space = gap > DIGIT_CJK_SPACE_GAP * h
+            elif _plain(a) and _plain(c):
+                space = gap > (MARK_SPACE_GAP if a in "√□☑■" or c in "√□☑■" else SPACE_GAP) * h
+            elif a in CLOSING and c in OPENING or a in CLOSING and _plain(c) or _plain(a) and c in OPENING:
+                # Full-width brackets carry their own white half: compare the ideographs around
+                # them, whose distance is a whole number of pitches when nothing is spaced.
+                span = _ideograph_span(text, k)
+                if span is not None:
+                    i, j = span
+                    space = centre[j] - centre[i] > (j - i + PITCH_SPACE - 1) * pitch
+                elif a in CLOSING and c in OPENING:
+                    space = gap > BRACKET_SPACE_GAP * h
+                else:
+                    space = gap > HALF_WHITE_SPACE_GAP * h
+        if space:
+            out.append(" ")
+            out_pos.append((pos[k] + pos[k + 1]) / 2)
+        out.append(c)
+        out_pos.append(pos[k + 1])
+    if "".join(out) == r.text:
+        return r
+    return Recognized("".join(out), r.confidence, out_pos, None)
+
+
+EM_DASH_WIDTH = 0.7  # line heights: a flat stroke narrower than this is not a dash "—"
+
+
+def _with_dashes(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
+    """"一" and "—" look alike to an engine. "—" stands between two words (jieba leaves it a word
+    of its own) and its stroke is about as wide as a character; "一" starts words (一次性, 一级)."""
+    text, pos = r.text, r.positions
+    if pos is None or len(pos) != len(text) or not any(ch in "一—" for ch in text):
+        return r
+    sub = scan.ink[b.y0 : b.y1, b.x0 : b.x1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    h = max(b.height, 1)
+    flats = [(x, w) for x, y, w, hh, _ in stats[1:].tolist() if hh <= 0.2 * h and w >= 0.6 * h]
+    out = list(text)
+    for k, ch in enumerate(text):
+        if ch not in "一—":
+            continue
+        def word(ch: str) -> bool:
+            return _is_ideograph(ch) or ch.isdigit()
+
+        between = 0 < k < len(text) - 1 and word(text[k - 1]) and word(text[k + 1])
+        if not between or _in_word(text, k):
+            out[k] = "一"
+            continue
+        at = pos[k] - offset
+        near = [w for x, w in flats if x - 0.3 * h <= at <= x + w + 0.3 * h]
+        if near and max(near) >= EM_DASH_WIDTH * h:
+            out[k] = "—"
+    return Recognized("".join(out), r.confidence, pos, r.char_confidences)
+
+
+def _in_word(text: str, k: int) -> bool:
+    """Whether "一" at k is part of a longer word in its context (jieba's segmentation)."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=1)
+    def jieba():
+        import jieba as j
+
+        j.setLogLevel(60)
+        return j
+
+    lo = max(0, k - 4)
+    window = text[lo : k] + "一" + text[k + 1 : k + 5]
+    at = k - lo
+    i = 0
+    for tok in jieba().lcut(window):
+        if i <= at < i + len(tok):
+            return len(tok) > 1
+        i += len(tok)
+    return False
+
+
+def _ticks(scan: Scan, b: lay.LineBox) -> list[lay.Mark]:
+    sub = scan.ink[b.y0 : b.y1, b.x0 : b.x1]
+    if sub.size == 0:
+        return []
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = (int(s) for s in stats[i])
+        if h < 0.6 * b.height or w < 0.4 * b.height:
+            continue
+        if not lay.is_tick((labels[y : y + h, x : x + w] == i).astype(np.uint8)):
+            continue
+        # A tick stands apart: no other ink in its columns or just beside them.
+        lo, hi = max(0, x - int(0.15 * b.height)), min(sub.shape[1], x + w + int(0.15 * b.height))
+        others = (labels[:, lo:hi] > 0) & (labels[:, lo:hi] != i)
+        if not others.any():
+            out.append(lay.Mark(b.x0 + x, b.y0 + y, b.x0 + x + w, b.y0 + y + h, "tick"))
+    return out

@@ -1,0 +1,110 @@
+"""Which pages go the OCR way: cheap tests on the first pass's text and the page's objects.
+
+Pure Python on pypdfium2 objects (no numpy, no OpenCV), so a digital run pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MIN_CHARS = 8  # fewer printable characters than this is no text layer
+MAX_BAD_SHARE = 0.10  # replacement, private-use and control characters: unmapped CID fonts
+MIN_GOOD_SHARE = 0.70  # CJK, Latin, digits and common punctuation
+IMAGE_COVER = 0.60  # an image over this share of the page makes it a scan (with or without text)
+MAX_PATHS_ON_SCAN = 40  # a scan carries no ruled table of its own
+MAX_OBJECTS_SCANNED = 4000  # stop looking at a page's objects after this many
+
+_GOOD_CATEGORIES = {
+    "Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc",
+}
+
+
+def _bad(ch: str) -> bool:
+    o = ord(ch)
+    if ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or 0xF0000 <= o:
+        return True
+    cat = unicodedata.category(ch)
+    return cat in ("Cc", "Cf", "Co", "Cs", "Cn")
+
+
+def text_layer_usable(text: str) -> bool:
+    """Whether a page's text layer is real text: enough characters, few unmapped or garbage ones."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if len(chars) < MIN_CHARS:
+        return False
+    bad = sum(_bad(ch) for ch in chars)
+    if bad > MAX_BAD_SHARE * len(chars):
+        return False
+    good = sum(unicodedata.category(ch) in _GOOD_CATEGORIES or ch in "□☑■√" for ch in chars)
+    if good < MIN_GOOD_SHARE * len(chars):
+        return False
+    return "(cid:" not in text
+
+
+def image_dominated(pdfium_page) -> bool:
+    """A page that is one large image and (almost) no drawn lines: a scan, maybe with an OCR layer."""
+    import pypdfium2.raw as raw
+
+    width, height = pdfium_page.get_size()
+    area = max(width * height, 1.0)
+    covered = 0.0
+    paths = 0
+    for n, obj in enumerate(pdfium_page.get_objects(max_depth=2)):
+        if n >= MAX_OBJECTS_SCANNED:
+            break
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            try:
+                left, bottom, right, top = obj.get_bounds()
+            except Exception:
+                continue
+            w = max(0.0, min(right, width) - max(left, 0.0))
+            h = max(0.0, min(top, height) - max(bottom, 0.0))
+            covered = max(covered, w * h / area)
+        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths > MAX_PATHS_ON_SCAN:
+                return False
+    return covered >= IMAGE_COVER
+
+
+def has_content(pdfium_page) -> bool:
+    """Whether a page without text shows anything to read: an image of some size, or enough
+    drawn paths to be text turned into outlines (a border or a logo alone is not)."""
+    import pypdfium2.raw as raw
+
+    width, height = pdfium_page.get_size()
+    area = max(width * height, 1.0)
+    paths = 0
+    for n, obj in enumerate(pdfium_page.get_objects(max_depth=2)):
+        if n >= MAX_OBJECTS_SCANNED:
+            return True
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            try:
+                left, bottom, right, top = obj.get_bounds()
+            except Exception:
+                continue
+            if (right - left) * (top - bottom) >= 0.10 * area:
+                return True
+        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths >= 50:
+                return True
+    return False
+
+
+def needs_ocr(pdfium_page, text: str, mode: str = "auto", may_be_form: bool = False) -> bool:
+    """Whether this page is read from its image.
+
+    ``always``: every page that shows something. ``auto`` and ``never``: a page whose text layer
+    is unusable (none, unmapped CID codes, garbage) but that shows something; with ``auto`` also a
+    form-titled page that is one big image (a scan with an OCR layer: its text has no rulings).
+    With ``never`` the caller does not OCR such pages: it reports them.
+    """
+    usable = text_layer_usable(text)
+    if mode == "always":
+        return usable or has_content(pdfium_page)
+    if not usable:
+        return has_content(pdfium_page)
+    if mode == "never" or not may_be_form:
+        return False
+    return image_dominated(pdfium_page)

@@ -1,0 +1,44 @@
+"""The normaliser on hand-built pages (no PDF): what an OCR'd page looks like to it."""
+
+from extract.model import Cell, Document, Line, Page, Table
+from normalize.record import records_from_document
+
+
+def _cell(row, col, text, x0, x1, conf=1.0, method="text"):
+    top = 100 + 20 * row
+    lines = [Line(text=text, bbox=(x0 + 2, top + 5, x0 + 2 + 9 * len(text), top + 14), size=9, confidence=conf)]
+    return Cell(row=row, col=col, bbox=(x0, top, x1, top + 20), lines=lines if text else [], method=method,
+                confidence=conf)
+
+
+def _page(method: str, name_conf: float) -> Page:
+    cells = [
+        _cell(0, 0, "项目名称", 50, 150, method=method),
+        _cell(0, 1, "区长质量奖工作经费", 150, 400, conf=name_conf, method=method),
+        _cell(1, 0, "项目总预算", 50, 150, method=method),
+        _cell(1, 1, "390000", 150, 400, method=method),
+    ]
+    table = Table(page=1, bbox=(50, 100, 400, 140), n_rows=2, n_cols=2, cells=cells)
+    title = Line(text="财政项目支出绩效目标申报表", bbox=(100, 50, 300, 62), size=12)
+    return Page(number=1, width=595, height=842, kind="scanned", lines=[title], tables=[table], title=title.text)
+
+
+def _records(page: Page):
+    doc = Document(path="x.pdf", sha256="0" * 64, n_pages=1, pages=[page])
+    return records_from_document(doc, "x.pdf")
+
+
+def test_low_confidence_ocr_value_is_flagged_not_changed():
+    (rec,) = _records(_page("ocr:rapidocr", name_conf=0.41))
+    assert rec.fields["project_name"] == "区长质量奖工作经费"
+    flags = [(f.code, f.path) for f in rec.flags]
+    assert ("low_confidence", "fields.project_name") in flags
+    assert rec.provenance["fields.project_name"].confidence == 0.41
+    assert rec.provenance["fields.project_name"].method == "ocr:rapidocr"
+    assert rec.source.kind == "scanned"
+
+
+def test_confident_ocr_and_text_values_are_not_flagged():
+    for method, conf in (("ocr:rapidocr", 0.97), ("text", 0.41)):
+        (rec,) = _records(_page(method, name_conf=conf))
+        assert "low_confidence" not in {f.code for f in rec.flags}

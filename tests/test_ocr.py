@@ -1,0 +1,378 @@
+"""Scanned pages: routing, the image steps on synthetic images, engines, and the scanned samples.
+
+The OCR runs on real pages are marked slow (they run in CI too); engines load once per session
+(``get_engine`` caches them per process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract.errors import EngineMissing
+from extract.ocr.route import text_layer_usable
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_pdfs"
+EXPECTED = SAMPLES / "expected"
+
+
+def scan(suffix: str) -> Path:
+    path = SAMPLES / f"seed_2020_minhang_{suffix}.pdf"
+    if not path.exists():
+        pytest.skip(f"no {path.name} in sample_pdfs/ (python sample_pdfs/make_scans.py)")
+    return path
+
+
+def field_accuracy(got: list[dict], want: list[dict]) -> float:
+    ok = total = 0
+    for g, w in zip(got, want):
+        for group in ("fields", "funding"):
+            for key, value in w[group].items():
+                total += 1
+                ok += g[group].get(key) == value
+    return ok / max(total, 1)
+
+
+# ---------------------------------------------------------------- routing (no OpenCV)
+
+
+def test_text_layer_usable():
+    assert text_layer_usable("财政项目支出绩效目标申报表（项目总体情况）\n项目名称 区长质量奖工作经费")
+    assert not text_layer_usable("")
+    assert not text_layer_usable("  \n ")
+    assert not text_layer_usable("\ufffd" * 40 + "项目")  # unmapped glyphs
+    assert not text_layer_usable("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009项目")  # private use
+    assert not text_layer_usable("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10")  # CID codes as controls
+    assert not text_layer_usable("(cid:12)(cid:13)(cid:14)(cid:15)")
+
+
+def test_digital_run_imports_no_ocr_engine():
+    code = (
+        "import sys\n"
+        "from pipelines.api import process_file\n"
+        f"r = process_file({str(SAMPLES / 'seed_2020_minhang_visible.pdf')!r})\n"
+        "assert r.status == 'success', r\n"
+        "heavy = ('rapidocr', 'onnxruntime', 'cv2', 'pytesseract', 'extract.ocr.reader')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    if not (SAMPLES / "seed_2020_minhang_visible.pdf").exists():
+        pytest.skip("no digital sample")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# ---------------------------------------------------------------- image steps on synthetic images
+
+
+def _page(w=1200, h=900):
+    import numpy as np
+
+    return np.full((h, w), 245, dtype=np.uint8)
+
+
+def test_grid_from_image_with_spans_and_skew():
+    import cv2
+
+    from extract.ocr import image as im
+    from extract.ocr import layout as lay
+
+    img = _page()
+    # 3 columns × 3 rows; the top row is one merged cell; the left column merges rows 1-2.
+    xs, ys = [100, 400, 700, 1100], [100, 250, 400, 550]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 20, 3)
+    for x in (xs[0], xs[-1]):
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 20, 3)
+    for x in xs[1:-1]:
+        cv2.line(img, (x, ys[1]), (x, ys[-1]), 20, 3)
+    cv2.line(img, (xs[0], ys[2]), (xs[1], ys[2]), 245, 5)  # remove: left column rows 1-2 merged
+    cv2.line(img, (xs[0], ys[2]), (xs[0], ys[2]), 20, 3)
+    m = cv2.getRotationMatrix2D((600, 450), 1.2, 1.0)
+    skewed = cv2.warpAffine(img, m, (1200, 900), borderValue=245)
+    dpi = 150.0
+    ink = im.binarize(skewed, dpi)
+    angle = im.estimate_skew(ink, dpi)
+    assert abs(angle + 1.2) < 0.15
+    straight = im.deskew(skewed, angle)
+    rulings = lay.find_rulings(im.binarize(straight, dpi), 72 / dpi)
+    tables = lay.tables_of(rulings)
+    assert len(tables) == 1
+    t = tables[0]
+    spans = sorted((c.row, c.col, c.rowspan, c.colspan) for c in t.cells)
+    assert spans == [(0, 0, 1, 3), (1, 0, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1)]
+
+
+def test_vertical_text_is_detected():
+    import cv2
+    import numpy as np
+
+    from extract.ocr import image as im
+
+    img = _page(1000, 1000)
+    for row in range(8):  # lines of "characters": small blobs close together, lines apart
+        for k in range(25):
+            x, y = 100 + k * 30, 100 + row * 90
+            cv2.rectangle(img, (x, y), (x + 22, y + 24), 30, 2)
+            cv2.line(img, (x + 4, y + 12), (x + 18, y + 12), 30, 2)
+    ink = im.binarize(img, 150.0)
+    assert not im.text_is_vertical(ink, 150.0)
+    turned = np.ascontiguousarray(np.rot90(img))
+    assert im.text_is_vertical(im.binarize(turned, 150.0), 150.0)
+
+
+def _line_image(draw, w=700, h=60):
+    import numpy as np
+
+    img = np.zeros((h, w), dtype=np.uint8)
+    draw(img)
+    return img
+
+
+def test_marks_empty_ticked_filled_and_tick():
+    import cv2
+
+    from extract.ocr import layout as lay
+
+    def draw(img):
+        cv2.rectangle(img, (20, 15), (50, 45), 255, 2)  # empty box
+        cv2.rectangle(img, (120, 15), (150, 45), 255, 2)  # ticked box
+        cv2.line(img, (125, 30), (133, 40), 255, 3)
+        cv2.line(img, (133, 40), (146, 18), 255, 3)
+        cv2.rectangle(img, (220, 15), (250, 45), 255, -1)  # filled box
+        cv2.circle(img, (340, 30), 14, 255, 2)  # a ring is not a box
+
+    ink = _line_image(draw)
+    line = lay.LineBox(0, 10, 700, 50)
+    kinds = [m.kind for m in lay.find_marks(ink, line, em=40)]
+    assert kinds == ["empty", "ticked", "filled"]
+
+    def strokes(*pts):
+        return _line_image(lambda img: [cv2.line(img, a, b, 255, 3) for a, b in zip(pts, pts[1:])])
+
+    tick = strokes((10, 30), (20, 45), (40, 8))
+    assert lay.is_tick((tick[5:50, 5:45] > 0).astype("uint8"))
+    vee = strokes((10, 8), (25, 45), (40, 8))
+    assert not lay.is_tick((vee[5:50, 5:45] > 0).astype("uint8"))
+
+
+def test_dashes_and_blank_lines():
+    import cv2
+    import numpy as np
+
+    from extract.ocr import layout as lay
+
+    ink = np.zeros((60, 400), dtype=np.uint8)
+    for k in range(5):
+        cv2.line(ink, (20 + 14 * k, 30), (30 + 14 * k, 30), 255, 3)
+    lines = lay.find_lines(ink, 0, 0)
+    assert len(lines) == 1
+    assert lay.dash_run(ink, lines[0], em=40) == "-----"
+    assert lay.find_lines(np.zeros((60, 400), dtype=np.uint8), 0, 0) == []
+
+
+def test_specks_go_decimal_points_stay():
+    import cv2
+    import numpy as np
+
+    from extract.ocr import image as im
+
+    ink = np.zeros((200, 400), dtype=np.uint8)
+    cv2.rectangle(ink, (50, 50), (70, 90), 255, 3)  # a digit
+    cv2.rectangle(ink, (76, 86), (78, 88), 255, -1)  # its decimal point
+    cv2.circle(ink, (300, 150), 1, 255, -1)  # dust, far from anything
+    out = im.remove_specks(ink, 200.0)
+    assert out[87, 77] and not out[150, 300]
+
+
+# ---------------------------------------------------------------- engines
+
+
+class FaultEngine:
+    """Fault injection: fails, or reads everything with low confidence."""
+
+    mode = "fail"
+    name = "fault"
+    method = "ocr:fault"
+    exact_positions = True
+
+    def recognize(self, lines):
+        from extract.ocr.engines import Recognized
+
+        if FaultEngine.mode == "fail":
+            raise RuntimeError("injected engine fault")
+        return [Recognized("财政项目支出绩效目标申报表", 0.2) for _ in lines]
+
+    def read_page(self, gray):
+        return []
+
+
+@pytest.fixture
+def fault_engine():
+    from extract.ocr import engines
+
+    engines.register("fault", FaultEngine)
+    yield FaultEngine
+    engines._ENGINES.pop("fault", None)
+    engines._CACHE.pop("fault", None)
+
+
+def test_engine_fault_is_a_failure_row(fault_engine, monkeypatch):
+    from extract.ocr import engines
+    from extract.pdf import read_document
+    from pipelines.api import Options, process_file
+
+    path = scan("scan200")
+    fault_engine.mode = "fail"
+    with pytest.raises(RuntimeError):
+        read_document(path, engine="fault")
+    # The same fault in the configured engine: one failure row, no crash.
+    monkeypatch.setitem(engines._ENGINES, "tesseract", FaultEngine)
+    monkeypatch.setitem(engines._CACHE, "tesseract", FaultEngine())
+    res = process_file(str(path), Options(ocr_engine="tesseract"))
+    assert res.status == "failure" and res.error_class == "internal"
+    assert "injected engine fault" in res.message
+
+
+def test_low_confidence_reaches_the_page(fault_engine):
+    import pypdfium2 as pdfium
+
+    from extract.ocr.engines import get_engine
+    from extract.ocr.reader import ScanReader
+
+    fault_engine.mode = "low"
+    pdf = pdfium.PdfDocument(str(scan("scan200")))
+    page = ScanReader(get_engine("fault")).read(pdf[2], 3)
+    assert page.kind == "scanned"
+    cells = [c for t in page.tables for c in t.cells if c.lines]
+    assert cells and all(c.method == "ocr:fault" and c.confidence <= 0.2 for c in cells)
+    assert all(ln.confidence <= 0.2 for c in cells for ln in c.lines)
+
+
+def test_noop_engine_reads_geometry_only():
+    import pypdfium2 as pdfium
+
+    from extract.ocr.engines import get_engine
+    from extract.ocr.reader import ScanReader
+
+    path = scan("scan200")
+    cells = json.loads((EXPECTED.parent / "expected" / "seed_2020_minhang_visible.cells.json").read_text("utf-8"))
+    pdf = pdfium.PdfDocument(str(path))
+    reader = ScanReader(get_engine("none"))
+    for i, want in enumerate(cells["pages"]):
+        page = reader.read(pdf[i], i + 1)
+        assert page.title is None  # nothing read
+        got = [(t.n_rows, t.n_cols, len(t.cells)) for t in page.tables]
+        exp = [(len(t["rows"]) - 1, len(t["cols"]) - 1, len(t["cells"])) for t in want["tables"]]
+        assert got == exp
+        spans = {(c.row, c.col, c.rowspan, c.colspan) for c in page.tables[0].cells}
+        assert spans == {(c["row"], c["col"], c["rowspan"], c["colspan"]) for c in want["tables"][0]["cells"]}
+
+
+def test_missing_tesseract_says_how_to_install(monkeypatch):
+    import pytesseract
+
+    from extract.ocr import engines
+
+    monkeypatch.setattr(engines.shutil, "which", lambda cmd: None)
+    with pytest.raises(EngineMissing) as e:
+        engines.TesseractEngine()
+    assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in str(e.value)
+
+    monkeypatch.setattr(engines.shutil, "which", lambda cmd: "/usr/bin/tesseract")
+    monkeypatch.setattr(pytesseract, "get_languages", lambda config="": ["eng", "osd"])
+    with pytest.raises(EngineMissing) as e:
+        engines.TesseractEngine()
+    assert "chi_sim" in str(e.value) and "tesseract-ocr-chi-sim" in str(e.value)
+
+
+def test_cli_exits_3_without_the_engine(tmp_path):
+    path = scan("mixed")
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no /usr/bin: no tesseract
+    jixiao = Path(sys.executable).parent / "jixiao"
+    cmd = [str(jixiao)] if jixiao.exists() else [sys.executable, "-m", "pipelines.cli"]
+    res = subprocess.run(cmd + ["extract", str(path), "-o", str(tmp_path / "out"), "--ocr-engine", "tesseract"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 3, res.stdout + res.stderr
+    assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in res.stdout + res.stderr
+
+
+def test_ocr_never_on_a_scan_is_a_failure_row():
+    from pipelines.api import Options, process_file
+
+    res = process_file(str(scan("scan200")), Options(ocr="never"))
+    assert res.status == "failure"
+    assert res.error_class == "ocr_unavailable"
+    assert "--ocr never" in res.message
+
+
+# ---------------------------------------------------------------- the scanned samples (slow)
+
+
+@pytest.mark.slow
+def test_rapidocr_scan200_accuracy_and_provenance():
+    from pipelines.api import Options, process_file
+
+    path = scan("scan200")
+    res = process_file(str(path), Options(ocr_engine="rapidocr"))
+    assert res.status == "success", res.message
+    want = json.loads((EXPECTED / f"{path.stem}.json").read_text("utf-8"))
+    assert len(res.records) == len(want)
+    assert field_accuracy(res.records, want) >= 0.93
+    rec = res.records[0]
+    assert rec["source"]["kind"] == "scanned"
+    prov = rec["provenance"]["fields.project_name"]
+    assert prov["method"] == "ocr:rapidocr" and 0.5 < prov["confidence"] <= 1.0
+    assert rec["fields"]["project_category"] == ""  # three empty boxes: nothing ticked
+    assert all(s["stage_planning"] and s["stage_closing"] for s in rec["safeguards"])  # the √ ticks
+
+
+@pytest.mark.slow
+def test_rapidocr_mixed_pdf_page_by_page():
+    from pipelines.api import Options, process_file
+
+    path = scan("mixed")
+    res = process_file(str(path), Options())
+    assert res.status == "success", res.message
+    want = json.loads((EXPECTED / f"{path.stem}.json").read_text("utf-8"))
+    rec = res.records[0]
+    assert rec["source"]["kind"] == "mixed" and rec["source"]["pages"] == [1, 2, 3]
+    assert field_accuracy(res.records, want) >= 0.93
+    methods = {p["method"] for p in rec["provenance"].values()}
+    assert methods == {"text", "ocr:rapidocr"}
+
+
+@pytest.mark.slow
+def test_rapidocr_turned_page_is_made_upright():
+    import pypdfium2 as pdfium
+
+    from extract.ocr.engines import get_engine
+    from extract.ocr.reader import ScanReader
+
+    pdf = pdfium.PdfDocument(str(scan("rot90")))
+    probe = ScanReader(get_engine("rapidocr")).probe(pdf[1], 2)
+    assert probe.img.rotation in (90, 270)
+    assert probe.page.title and "绩效目标" in probe.page.title
+    assert probe.page.width < probe.page.height  # portrait again
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
+def test_tesseract_reads_the_form_page():
+    import pypdfium2 as pdfium
+
+    from extract.ocr.engines import get_engine
+    from extract.ocr.reader import ScanReader
+
+    pdf = pdfium.PdfDocument(str(scan("scan300")))
+    page = ScanReader(get_engine("tesseract")).read(pdf[2], 3)
+    assert page.title and "制度保障" in page.title
+    texts = [ln.text for t in page.tables for c in t.cells for ln in c.lines]
+    assert any("预算管理制度" in t for t in texts)
+    assert all(c.method == "ocr:tesseract" for t in page.tables for c in t.cells)

@@ -67,18 +67,36 @@ class Ledger:
         return row[0], json.loads(row[1]) if row[1] else None
 
     def mark(self, sha256: str, version: str, config: str, status: str, source_file: str, result: dict | None = None):
+        self.mark_many([(sha256, version, config, status, source_file, result)])
+
+    def mark_many(self, rows: list[tuple[str, str, str, str, str, dict | None]]) -> None:
+        """Record several inputs' states in one transaction (one fsync)."""
+        if not rows:
+            return
+        now = time.time()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
+            self.db.executemany(
                 "INSERT OR REPLACE INTO results (sha256, version, config, status, source_file, result, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sha256,
-                    version,
-                    config,
-                    status,
-                    source_file,
-                    json.dumps(result, ensure_ascii=False) if result is not None else None,
-                    time.time(),
-                ),
+                [
+                    (sha, ver, cfg, st, name, json.dumps(res, ensure_ascii=False) if res is not None else None, now)
+                    for sha, ver, cfg, st, name, res in rows
+                ],
             )
+
+    def transaction(self):
+        """A block of writes committed together (e.g. the hashes of a run's inputs)."""
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, exc_type, *_):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -120,14 +120,17 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     try:
         plan: list[tuple[Path, str]] = []  # (path, sha256) in input order
-        for p in files:
-            try:
-                plan.append((p, _hash(ledger, p)))
-            except OSError as e:
-                plan.append((p, f"unreadable:{p}"))
-                ledger.mark(f"unreadable:{p}", version, config, "failed", p.name,
-                            FileResult(source_file=p.name, status="failure", error_class="corrupt",
-                                       message=f"cannot read the file: {e.strerror or e}").model_dump())
+        unreadable = []
+        with ledger.transaction():
+            for p in files:
+                try:
+                    plan.append((p, _hash(ledger, p)))
+                except OSError as e:
+                    plan.append((p, f"unreadable:{p}"))
+                    unreadable.append((f"unreadable:{p}", version, config, "failed", p.name,
+                                       FileResult(source_file=p.name, status="failure", error_class="corrupt",
+                                                  message=f"cannot read the file: {e.strerror or e}").model_dump()))
+        ledger.mark_many(unreadable)
         results: dict[str, dict] = {}
         todo: list[Task] = []
         todo_hashes: set[str] = set()
@@ -140,9 +143,9 @@ def run(
                 results[digest] = prev[1]
                 skipped += 1
                 continue
-            ledger.mark(digest, version, config, "running", p.name)
             todo.append((str(p), options.model_dump(), p.name, digest))
             todo_hashes.add(digest)
+        ledger.mark_many([(d, version, config, "running", name, None) for _p, _o, name, d in todo])
         done_count = 0
         if executor.startswith("dask") and todo:
             _event(progress, {"event": "executor", "executor": executor, "inputs": len(todo)})

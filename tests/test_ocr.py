@@ -376,3 +376,24 @@ def test_tesseract_reads_the_form_page():
     texts = [ln.text for t in page.tables for c in t.cells for ln in c.lines]
     assert any("预算管理制度" in t for t in texts)
     assert all(c.method == "ocr:tesseract" for t in page.tables for c in t.cells)
+
+
+def test_non_form_run_loads_neither_jieba_nor_ocr_nor_pdfplumber_pages():
+    """Start-up is paid only when needed: 82 real pages of budget tables and no form load no
+    word segmenter, no OCR engine, and parse no page with pdfplumber."""
+    from .conftest import REALDATA
+
+    nf = sorted((REALDATA / "no_forms").glob("*.pdf"))
+    if not nf:
+        pytest.skip("../shared/realdata/no_forms is not here")
+    code = (
+        "import sys\n"
+        "from pipelines.api import process_file\n"
+        f"for p in {[str(p) for p in nf]!r}:\n"
+        "    r = process_file(p)\n"
+        "    assert r.status == 'success' and not r.records and r.form_pages == 0, r\n"
+        "heavy = ('jieba', 'rapidocr', 'onnxruntime', 'cv2', 'pytesseract', 'pdfminer.layout')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -159,19 +159,8 @@ def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]
     With ``split_gap`` (in font sizes), a wide horizontal gap starts a separate line, so that
     two texts side by side on a page ("填报单位：" … "金额单位：元") stay apart.
     """
-    rows: list[list[dict]] = []
-    top = bottom = 0.0
-    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
-        mid = (ch["top"] + ch["bottom"]) / 2
-        if rows and top <= mid <= bottom:
-            rows[-1].append(ch)
-            top, bottom = min(top, ch["top"]), max(bottom, ch["bottom"])
-            continue
-        rows.append([ch])
-        top, bottom = ch["top"], ch["bottom"]
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
+    for row in _ordered_rows(chars):
         pieces: list[list[dict]] = [[row[0]]]
         for ch in row[1:]:
             prev = pieces[-1][-1]

@@ -2,14 +2,12 @@
 
 import csv
 import json
-import os
 import shutil
-import stat
 from pathlib import Path
 
 from pipelines.cli import main
 
-from .conftest import REALDATA, need
+from .conftest import REALDATA, need, unwritable_dir
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -27,16 +25,7 @@ def test_usage_errors_exit_1(tmp_path, capsys):
 
 
 def test_output_not_writable_exits_4(tmp_path):
-    if os.geteuid() == 0:
-        blocker = tmp_path / "file"
-        blocker.write_text("x")
-        outdir = blocker / "sub"  # a path under a regular file can never be created
-    else:
-        ro = tmp_path / "ro"
-        ro.mkdir()
-        ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
-        outdir = ro / "out"
-    assert main(["extract", str(tmp_path), "-o", str(outdir)]) == 4
+    assert main(["extract", str(tmp_path), "-o", str(unwritable_dir(tmp_path))]) == 4
 
 
 def _bad_inputs(d: Path) -> dict[str, str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import stat
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,7 +28,7 @@ from extract.pdf import _path_pieces, _segments
 from pipelines.cli import main
 from pipelines.tables_out import table_grid
 
-from .conftest import REALDATA, SAMPLES, need
+from .conftest import REALDATA, SAMPLES, need, unwritable_dir
 
 PEER = REALDATA / "peer_tables"
 
@@ -429,16 +427,7 @@ def test_cli_bad_inputs_fail_alone_exit_2(tmp_path, capsys):
 
 def test_cli_output_not_writable_exits_4(tmp_path):
     pdf = need(PEER / "camelot" / "row_span_1.pdf")
-    if os.geteuid() == 0:
-        blocker = tmp_path / "file"
-        blocker.write_text("x")
-        outdir = blocker / "sub"  # a path under a regular file can never be created
-    else:
-        ro = tmp_path / "ro"
-        ro.mkdir()
-        ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
-        outdir = ro / "out"
-    assert main(["tables", str(pdf), "-o", str(outdir)]) == 4
+    assert main(["tables", str(pdf), "-o", str(unwritable_dir(tmp_path))]) == 4
 
 
 def test_cli_same_file_name_in_two_folders_keeps_both(tmp_path):

@@ -95,6 +95,37 @@ def _pdf_errors() -> tuple[type[BaseException], ...]:
     return (PDFException, PSException)
 
 
+def ocr_hook(mode: str = "auto", engine: str = "rapidocr") -> OcrHook | None:
+    """Read pages that need it from their image, with the same OCR path ``extract`` uses.
+
+    ``auto``: pages whose text layer is unusable but that show something; ``always``: every page
+    that shows something; ``never``: none (no hook). The engine loads on the first such page.
+    """
+    if mode == "never":
+        return None
+    readers: list = []
+
+    def hook(page: Page, pdfium_page) -> Page:
+        from .ocr.route import needs_ocr
+
+        tp = pdfium_page.get_textpage()
+        try:
+            text = tp.get_text_range()
+        finally:
+            tp.close()
+        if not needs_ocr(pdfium_page, text, mode):
+            return page
+        if not readers:
+            from .ocr.engines import get_engine
+            from .ocr.reader import ScanReader
+
+            readers.append(ScanReader(get_engine(engine)))
+        reader = readers[0]
+        return reader.complete(reader.probe(pdfium_page, page.number))
+
+    return hook
+
+
 def read_tables(
     path: str | os.PathLike,
     pages: str | list[tuple[int, int | None]] | None = None,

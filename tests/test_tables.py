@@ -18,6 +18,7 @@ import pytest
 
 from extract.alltables import (
     TablesDocument,
+    ocr_hook,
     parse_pages,
     read_tables,
     select_pages,
@@ -477,5 +478,22 @@ def test_scanned_page_is_marked_and_every_page_goes_through_the_ocr_hook(tmp_pat
     assert calls == [(1, "scanned", 300)] and len(doc.pages[0].tables) == 1
     twice = read_tables(need(PEER / "camelot" / "row_span_1.pdf"), ocr=hook)
     assert calls[1:] == [(1, "digital", 792)] and twice.pages == peer("camelot/row_span_1.pdf").pages
-    assert main(["tables", str(pdf), "-o", str(tmp_path / "out"), "--format", "json"]) == 0
+    assert main(["tables", str(pdf), "-o", str(tmp_path / "out"), "--format", "json", "--ocr", "never"]) == 0
     assert "no text layer" in capsys.readouterr().err
+
+
+def _grids(doc: TablesDocument) -> list[list[tuple]]:
+    return [[(t.n_rows, t.n_cols, sorted((c.row, c.col, c.rowspan, c.colspan) for c in t.cells)) for t in p.tables]
+            for p in doc.pages]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scan", ["seed_2020_minhang_scan300", "seed_2020_minhang_scan200",
+                                  "seed_2020_minhang_rot90", "district_2026_jingan_scan200"])
+def test_tables_on_a_scan_give_the_grid_of_its_digital_twin(tmp_path, scan):
+    """OCR goes through the same table finder: rows, columns and spans equal the digital page's."""
+    twin = SAMPLES / (scan.rsplit("_", 1)[0] + ("_visible" if scan.startswith("seed") else "") + ".pdf")
+    scanned = read_tables(need(SAMPLES / f"{scan}.pdf"), ocr=ocr_hook("auto"))
+    assert {p.kind for p in scanned.pages} == {"scanned"}
+    assert all(c.method == "ocr:rapidocr" for p in scanned.pages for t in p.tables for c in t.cells)
+    assert _grids(scanned) == _grids(read_tables(need(twin)))

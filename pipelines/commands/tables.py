@@ -20,6 +20,9 @@ def add_arguments(p) -> None:
     p.add_argument("--format", default="json,csv,html", help="comma-separated: json,csv,html (default: all three)")
     p.add_argument("--pages", metavar="RANGE", help="pages to read, e.g. 1-3,5,8- (default: every page)")
     p.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="read pages without a usable text layer from their image (default auto)")
+    p.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
@@ -35,21 +38,23 @@ def parse_formats(text: str) -> set[str]:
 
 
 def ocr_hook(args):
-    """The OCR hook for scanned pages (extract.alltables.OcrHook), or None: not wired yet.
+    """The OCR hook for scanned pages (extract.alltables.OcrHook), or None with --ocr never."""
+    from extract.alltables import ocr_hook as hook
 
-    When jixiao's OCR lands, add ``--ocr``/``--ocr-engine`` here as ``extract`` has them and
-    return a function that reads a scanned page's tables; read_tables calls it per scanned page.
-    """
-    return None
+    return hook(args.ocr, args.ocr_engine)
 
 
 def _read(path: Path, ranges, hook):
     """(document, None) or (None, (error_class, message)): a bad input never raises."""
     from extract.alltables import read_tables
-    from extract.errors import InputError
+    from extract.errors import EngineMissing, InputError
+
+    from ..errors import MissingDependency
 
     try:
         return read_tables(path, ranges, ocr=hook), None
+    except EngineMissing as e:  # the chosen OCR engine is not installed: the whole run stops (3)
+        raise MissingDependency(str(e)) from e
     except InputError as e:
         return None, (e.error_class, str(e))
     except MemoryError:
@@ -96,7 +101,7 @@ def run(args) -> int:
                   f"{','.join(map(str, doc.missing_pages))}", file=sys.stderr)
         scans = [p.number for p in doc.pages if p.kind == "scanned"]
         if scans and hook is None:
-            print(f"jixiao: {path}: page(s) {','.join(map(str, scans))} have no text layer (scans): "
-                  "`tables` has no OCR yet, so their tables are not read", file=sys.stderr)
+            print(f"jixiao: {path}: page(s) {','.join(map(str, scans))} have no text layer (scans) and "
+                  "--ocr never is set, so their tables are not read", file=sys.stderr)
     say(f"jixiao: {len(files)} input(s), {failed} failed, {n_tables} table(s); outputs in {outdir}/")
     return 2 if failed else 0

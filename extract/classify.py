@@ -7,9 +7,12 @@ import re
 # A form's title line: "…绩效目标申报表", "…绩效目标表", optionally with a sheet name and/or year in
 # brackets. A sentence that merely mentions such a table ("详见单位的项目绩效目标表") is not a title.
 _TITLE = re.compile(
-    r"^(?!详见|见|参见|附件)[^，。；：:,;]{0,40}绩效目标(?:申报)?表"
+    r"^(?!详见|见|参见|附件|附表)[^，。；：:,;]{0,40}绩效目标(?:申报)?表"
     r"(?:[（(][^（）()]{1,16}[）)])?(?:[（(]?\d{4}\s*年度?[）)]?)?$"
 )
+# "附件2" / "附件1-2：" / "表3-1" printed in front of a title on the same line.
+_PREFIX = re.compile(r"^(?:附件|附表|表)\s*[\d一二三四五六七八九十]+(?:\s*[-—－]\s*\d+)?\s*[：:、.．]?\s*")
+_GAP = re.compile(r"\s{2,}|\t")
 _SHEET = re.compile(r"[（(]([^（）()]{2,16})[）)]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -20,12 +23,14 @@ def squash(text: str) -> str:
 
 
 def is_title(line: str) -> bool:
-    return bool(_TITLE.match(squash(line)))
+    """A form's title line, possibly behind an attachment number ("附件2 …申报表")."""
+    t = squash(line)
+    return bool(_TITLE.match(t) or _TITLE.match(_PREFIX.sub("", t)))
 
 
 def title_parts(line: str) -> tuple[str, str | None]:
     """("财政项目支出绩效目标申报表", "项目总体情况") from the title line."""
-    t = squash(line)
+    t = _PREFIX.sub("", squash(line))
     m = re.search(r"绩效目标(?:申报)?表", t)
     base = t[: m.end()] if m else t
     sheet = None
@@ -41,5 +46,9 @@ def year_of(text: str) -> int | None:
 
 
 def page_may_be_form(text: str) -> bool:
-    """First pass on a page's whole text (one line per text line)."""
-    return any(is_title(line) for line in text.splitlines() if "绩效目标" in line)
+    """First pass on a page's whole text (one line per text line; text set apart on the same
+    line by wide spaces, such as a date beside the title, counts as its own piece)."""
+    for line in text.splitlines():
+        if "绩效目标" in line and any(is_title(piece) for piece in _GAP.split(line.strip()) if "绩效目标" in piece):
+            return True
+    return False

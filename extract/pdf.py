@@ -278,6 +278,10 @@ def assemble_page(
         )
     lines = build_lines(outside, split_gap=3.0)
     title = next((ln.text for ln in lines if classify.is_title(ln.text)), None)
+    if title is None and tables:  # a title drawn inside the table's first, bordered row
+        first = min(tables, key=lambda t: t.bbox[1])
+        title = next((ln.text for c in first.cells if c.row == 0 for ln in c.lines[:2] if classify.is_title(ln.text)),
+                     None)
     return Page(number=number, width=width, height=height, lines=lines, tables=tables, title=title)
 
 

@@ -8,6 +8,7 @@ header row. Values keep their cell, page and box for provenance and for the chec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extract import classify
@@ -169,6 +170,22 @@ class SheetReader:
             self.sheet.values[path] = piece
         elif piece.text and piece.text != self.sheet.values[path].text:
             self.sheet.unmapped.append((f"{label} (second value)", piece))
+
+    def form_header(self, text: str) -> bool:
+        """A title, year or money-unit line printed inside the table: read, not a value."""
+        if classify.is_title(text):
+            return True
+        squashed = classify.squash(text)
+        if re.fullmatch(r"[（(]?\d{4}\s*年度?[）)]?", squashed):
+            self.sheet.year = self.sheet.year or classify.year_of(squashed)
+            return True
+        sp = split_label(text)
+        if sp:
+            m = label_match(sp[0], fuzzy=False)
+            if m and m.kind == "sections" and m.key == "amount_unit":
+                self.sheet.unit = self.sheet.unit or unit_in(sp[1])
+                return True
+        return False
 
     def context_of(self, box: tuple | None) -> str:
         """total or annual for a contextual funding label: the group in its column, else the last."""
@@ -379,7 +396,7 @@ class SheetReader:
         while i < len(row):
             c = row[i]
             text = cell_text(c)
-            if not text:
+            if not text or self.form_header(text):
                 i += 1
                 continue
             m = label_match(text, fuzzy=(i == 0 or text.rstrip().endswith(("：", ":"))))

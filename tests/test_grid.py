@@ -96,3 +96,27 @@ def test_hidden_characters_belong_to_their_clip_cell():
     (t,) = page.tables
     assert t.at(0, 0).text == "区长质" and t.at(0, 0).hidden_after == "量"
     assert t.at(0, 1).text == "" and not t.at(0, 1).clipped
+
+
+def test_titles():
+    from extract.classify import is_title, page_may_be_form, title_parts
+
+    titles = ("财政项目支出绩效目标申报表（项目总体情况）", "2026年度项目支出绩效目标申报表",
+              "附件2 财政支出绩效目标申报表", "附件1-2：项目支出绩效目标表（2026年度）",
+              "江西省省级部门预算项目支出绩效目标表", "表3-1 项目支出绩效目标表")
+    for t in titles:
+        assert is_title(t), t
+    mentions = ("详见单位的项目绩效目标表", "七、绩效目标", "四、绩效目标设置情况",
+                "本部门编报绩效目标的项目共25个，涉及项目预算资金")
+    for t in mentions:
+        assert not is_title(t), t
+    assert title_parts("附件2 财政项目支出绩效目标申报表（绩效目标）") == ("财政项目支出绩效目标申报表", "绩效目标")
+    assert page_may_be_form("封面\n财政项目支出绩效目标申报表      填报日期：2026年3月1日\n项目名称")
+    assert not page_may_be_form("七、绩效目标\n详见单位的项目绩效目标表")
+
+
+def test_title_inside_the_first_row_of_the_table():
+    segs = box(0, 0, 300, 60) + [Seg(0, 20, 300, 20), Seg(100, 20, 100, 60), Seg(0, 40, 300, 40)]
+    chars = [_char(ch, 20 + 10 * i, 5) for i, ch in enumerate("项目支出绩效目标申报表")]
+    page = assemble_page(1, 600, 800, chars, segs)
+    assert page.title == "项目支出绩效目标申报表"

@@ -42,3 +42,18 @@ def test_confident_ocr_and_text_values_are_not_flagged():
     for method, conf in (("ocr:rapidocr", 0.97), ("text", 0.41)):
         (rec,) = _records(_page(method, name_conf=conf))
         assert "low_confidence" not in {f.code for f in rec.flags}
+
+
+def test_title_year_and_unit_inside_the_table_are_read_not_flagged():
+    page = _page("text", 1.0)
+    t = page.tables[0]
+    top = [_cell(0, 0, "项目支出绩效目标申报表", 50, 250), _cell(0, 1, "（2024年）", 250, 320),
+           _cell(0, 2, "金额单位：万元", 320, 400)]
+    rows = [c.model_copy(update={"row": c.row + 1}) for c in t.cells]
+    page = page.model_copy(update={"title": None, "lines": [],
+                                   "tables": [t.model_copy(update={"cells": top + rows, "n_rows": 3, "n_cols": 3})]})
+    page.title = "项目支出绩效目标申报表"
+    (rec,) = _records(page)
+    assert rec.form.year == 2024 and rec.form.amount_unit_original == "万元"
+    assert rec.funding["total"] == "3900000000.00"  # 390000 万元
+    assert not [f for f in rec.flags if f.code == "unmapped_label"]

@@ -41,7 +41,17 @@ def build_parser(mods: dict | None = None) -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM (a scheduler stopping the job) ends the run like Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
     try:
         mods = _command_modules()
         parser = build_parser(mods)

@@ -115,3 +115,23 @@ def test_dask_scheduler_address(tmp_path, good_pdfs):  # noqa: F811
         assert main(["extract", *pdfs, "-o", str(remote), "-q", "--executor", f"dask://{address}"]) == 0
     assert _outputs(remote) == _outputs(one)
     assert main(["extract", *pdfs, "-o", str(tmp_path / "x"), "-q", "--executor", "dask://127.0.0.1:1"]) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_exits_130_without_traceback_and_a_rerun_finishes(tmp_path, good_pdfs, sig):  # noqa: F811
+    src = tmp_path / "in"
+    _corpus(src, good_pdfs, 40)
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    cmd = [a for a in _cmd(src, out, "--jobs", "1", "--log-json") if a != "-q"]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    first = proc.stderr.readline()  # the first input is done: the batch is under way
+    assert '"input_done"' in first, first
+    os.killpg(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    assert subprocess.run(_cmd(src, out, "--jobs", "2"), env=env).returncode == 0
+    assert len((out / "filings.jsonl").read_text().splitlines()) >= 16

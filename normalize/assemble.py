@@ -19,6 +19,8 @@ from .labels import TABLE, Match
 from .text import join_lines, split_label
 from .values import unit_in
 
+EXTRA = "extra:"  # the role of a column whose header the block does not know ("extra:计量方式")
+
 
 @dataclass
 class Piece:
@@ -301,6 +303,12 @@ class SheetReader:
                 key = "quantity_basis" if prev == "quantity" else "price_basis"
             cols.append((key, c.bbox[0], c.bbox[2]))
             prev = key
+        # A header the block does not know keeps its column: its values become flags, not losses.
+        known = {id(c) for _, c in roles}
+        for c in row:
+            text = cell_text(c)
+            if text and id(c) not in known and not label_match(text, fuzzy=False):
+                cols.append((f"{EXTRA}{text}", c.bbox[0], c.bbox[2]))
         self.columns = cols
         self.stage_names: dict[float, str] = {}
 
@@ -331,13 +339,16 @@ class SheetReader:
             return self.cost_row(page, row, cells)
         return self.safeguard_row(page, cells)
 
+    def _extras(self, page: int, cells: dict[str, list[Cell]]) -> dict[str, Piece]:
+        return {role: self._piece(page, cs) for role, cs in cells.items() if role.startswith(EXTRA)}
+
     def _piece(self, page: int, cs: list[Cell]) -> Piece:
         c = cs[0]
         return piece_of(c.lines, page, c)
 
     def indicator_row(self, page: int, cells: dict[str, list[Cell]]) -> bool:
-        rec: dict[str, Piece] = {}
-        for role in ("level1", "level2", "level3", "target", "remark"):
+        rec: dict[str, Piece] = self._extras(page, cells)
+        for role in ("level1", "level2", "level3", "target", "unit", "remark"):
             if role in cells:
                 rec[role] = self._piece(page, cells[role])
         if not any(p.text for k, p in rec.items() if k in ("level3", "target")):
@@ -373,7 +384,7 @@ class SheetReader:
             # A sub-header naming the stages; the ticks come in the rows below.
             self.stage_names = {c.bbox[0]: _stage_of(t) for c, t in zip(stage_cells, texts)}
             return True
-        rec: dict[str, Piece | bool] = {}
+        rec: dict[str, Piece | bool] = dict(self._extras(page, cells))
         for role in ("system", "document", "measures"):
             if role in cells:
                 rec[role] = self._piece(page, cells[role])

@@ -24,7 +24,7 @@ _KIND_KEYS = {
     "funding": schema.FUNDING_KEYS,
     "funding_contextual": ("fiscal", "other"),
     "sections": ("funding", "approval", "goals", "composition_breakdown", "safeguards", "amount_unit", "sign"),
-    "indicator_columns": ("level1", "level2", "level3", "target", "remark"),
+    "indicator_columns": ("level1", "level2", "level3", "target", "unit", "remark"),
     "cost_columns": (*schema.COST_ITEM_KEYS, "basis", "total_row"),
     "safeguard_columns": ("system", "document", "measures", "stages"),
     "level1_codes": schema.LEVEL1_CODES,

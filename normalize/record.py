@@ -8,7 +8,7 @@ from decimal import Decimal
 from extract.model import Document
 
 from . import checks, schema
-from .assemble import Piece, Sheet, sheets_of
+from .assemble import EXTRA, Piece, Sheet, sheets_of
 from .labels import TABLE
 from .schema import Flag, Provenance, Record
 from .text import join_lines
@@ -244,9 +244,15 @@ class RecordBuilder:
             tp = rec.get("target")
             row["target"] = tp.text if tp else None
             row["target_op"], row["target_value"], row["target_unit"] = parse_target(row["target"] or "")
+            up = rec.get("unit")
+            if up is not None and up.text and not row["target_unit"]:
+                row["target_unit"] = up.text  # a separate 计量单位 column
             rp = rec.get("remark")
             row["remark"] = rp.text if rp else None
+            self.extras(f"indicators[{i}]", rec)
             for key, p in rec.items():
+                if key.startswith(EXTRA) or key == "unit":
+                    continue
                 path = f"indicators[{i}].{key}"
                 self.provenance(path, p)
                 if key in ("level3", "remark"):
@@ -263,6 +269,7 @@ class RecordBuilder:
         items = []
         rows = [r for s in self.f.sheets for r in s.cost_items]
         for i, rec in enumerate(rows):
+            self.extras(f"cost_items[{i}]", rec)
             row: dict[str, str | None] = {}
             for key in schema.COST_ITEM_KEYS:
                 p = rec.get(key)
@@ -284,6 +291,7 @@ class RecordBuilder:
     def build_safeguards(self, long_texts: list[str]) -> list[dict]:
         out = []
         for i, rec in enumerate(r for s in self.f.sheets for r in s.safeguards):
+            self.extras(f"safeguards[{i}]", rec)
             row: dict[str, str | bool | None] = {}
             for key in schema.SAFEGUARD_KEYS:
                 v = rec.get(key)
@@ -296,6 +304,12 @@ class RecordBuilder:
                     row[key] = v
             out.append(row)
         return out
+
+    def extras(self, path: str, rec: dict) -> None:
+        """Values under a column header the block does not know: kept in unmapped_label flags."""
+        for key, p in rec.items():
+            if key.startswith(EXTRA) and isinstance(p, Piece) and p.text:
+                self.flag("unmapped_label", path, p.page, f"{key[len(EXTRA):]}: {p.text}")
 
     def required(self, fields: dict, funding: dict, indicators: list) -> None:
         req = TABLE.required

@@ -57,3 +57,21 @@ def test_title_year_and_unit_inside_the_table_are_read_not_flagged():
     assert rec.form.year == 2024 and rec.form.amount_unit_original == "万元"
     assert rec.funding["total"] == "3900000000.00"  # 390000 万元
     assert not [f for f in rec.flags if f.code == "unmapped_label"]
+
+
+def test_unknown_block_column_is_kept_in_flags_and_unit_column_is_used():
+    cols = [(50, 120), (120, 190), (190, 300), (300, 350), (350, 400), (400, 460)]
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "计量单位", "指标方向"]
+    row = ["产出指标", "数量指标", "培训人次", "3000", "人次", "正向"]
+    cells = [_cell(0, k, t, *cols[k]) for k, t in enumerate(["项目名称", "某项目"] + [""] * 4)]
+    cells += [_cell(1, k, t, *cols[k]) for k, t in enumerate(header)]
+    cells += [_cell(2, k, t, *cols[k]) for k, t in enumerate(row)]
+    table = Table(page=1, bbox=(50, 100, 460, 160), n_rows=3, n_cols=6, cells=cells)
+    title = Line(text="项目支出绩效目标表", bbox=(100, 50, 300, 62), size=12)
+    page = Page(number=1, width=595, height=842, lines=[title], tables=[table], title=title.text)
+    (rec,) = _records(page)
+    (ind,) = rec.indicators
+    got = (ind["level3"], ind["target_op"], ind["target_value"], ind["target_unit"])
+    assert got == ("培训人次", "=", "3000", "人次")
+    extra = [f for f in rec.flags if f.code == "unmapped_label"]
+    assert [(f.path, f.detail) for f in extra] == [("indicators[0]", "指标方向: 正向")]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SAMPLES = ROOT / "sample_pdfs"
 TRUNCATION = ("truncated_tail", "truncated_head")
 
 
@@ -26,17 +25,16 @@ def flag_set(records: list[dict]) -> set[tuple[int, str, str, int | None]]:
 
 def measure(digital_only: bool = False) -> dict:
     from pipelines.api import extract_records
+    from sample_pdfs import catalog
 
     tp, fp, fn = Counter(), Counter(), Counter()
     files = 0
     details: list[str] = []
-    for exp_path in sorted((SAMPLES / "expected").glob("*.json")):
-        if exp_path.name.endswith(".cells.json"):
-            continue
-        expected = json.loads(exp_path.read_text(encoding="utf-8"))
+    for exp_path in catalog.expected_files():
+        expected = catalog.expected_records(exp_path)
         if digital_only and any(r["source"]["kind"] != "digital" for r in expected):
             continue
-        pdf = SAMPLES / (exp_path.name.removesuffix(".json") + ".pdf")
+        pdf = catalog.pdf_of(exp_path)
         got = extract_records(pdf)
         files += 1
         want, have = flag_set(expected), flag_set(got)

@@ -29,18 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NO_FORMS = ROOT.parent / "shared" / "realdata" / "no_forms"
-SAMPLES = ROOT / "sample_pdfs"
 
-
-def digital_samples() -> list[Path]:
-    out = []
-    for exp in sorted((SAMPLES / "expected").glob("*.json")):
-        if exp.name.endswith(".cells.json"):
-            continue
-        recs = json.loads(exp.read_text(encoding="utf-8"))
-        if recs and all(r["source"]["kind"] == "digital" for r in recs):
-            out.append(SAMPLES / (exp.name.removesuffix(".json") + ".pdf"))
-    return out
+from sample_pdfs.catalog import digital_samples  # noqa: E402  (after the path set-up)
 
 
 def best(fn, repeats: int) -> float:

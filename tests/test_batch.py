@@ -8,21 +8,16 @@ from decimal import Decimal
 import pytest
 
 from pipelines.cli import main
+from sample_pdfs.catalog import digital_samples
 
 from .badinputs import make_corpus
-from .conftest import REALDATA, SAMPLES, need
+from .conftest import REALDATA, need
 
 
 @pytest.fixture(scope="module")
 def good_pdfs():
     """The digital sample filings (scans are the OCR tests' business: slow here)."""
-    pdfs = []
-    for exp in sorted((SAMPLES / "expected").glob("*.json")):
-        if exp.name.endswith(".cells.json"):
-            continue
-        recs = json.loads(exp.read_text(encoding="utf-8"))
-        if recs and all(r["source"]["kind"] == "digital" for r in recs):
-            pdfs.append(SAMPLES / (exp.name.removesuffix(".json") + ".pdf"))
+    pdfs = digital_samples()
     if not pdfs:
         pytest.skip("no sample PDFs")
     return pdfs

@@ -4,17 +4,15 @@ The expected files are written by sample_pdfs/make_samples.py from the data it r
 running jixiao), so these comparisons test the extractor against an independent truth.
 """
 
-import json
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from pipelines.api import extract_records
+from sample_pdfs.catalog import expected_files, expected_records, pdf_of
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_pdfs"
-EXPECTED = sorted((SAMPLES / "expected").glob("*.json"))
-EXPECTED = [p for p in EXPECTED if not p.name.endswith(".cells.json")]
+EXPECTED = expected_files()
 
 
 def _no_nulls(d: dict) -> dict:
@@ -47,8 +45,8 @@ def test_there_are_samples():
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
 def test_golden_record(expected_path):
-    pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    pdf = pdf_of(expected_path)
+    expected = expected_records(expected_path)
     got = records_of(pdf)
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
@@ -60,7 +58,7 @@ def test_golden_record(expected_path):
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
 def test_every_value_points_back_to_its_page_and_box(expected_path):
-    pdf = SAMPLES / (expected_path.name.removesuffix(".json") + ".pdf")
+    pdf = pdf_of(expected_path)
     for rec in records_of(pdf):
         prov = rec["provenance"]
         for key, value in rec["fields"].items():

@@ -159,8 +159,10 @@ def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]
     With ``split_gap`` (in font sizes), a wide horizontal gap starts a separate line, so that
     two texts side by side on a page ("填报单位：" … "金额单位：元") stay apart.
     """
-    lines: list[Line] = []
-    for row in _ordered_rows(chars):
+    upright = [c for c in chars if c.get("upright", True)]
+    turned = [c for c in chars if not c.get("upright", True)]
+    lines: list[Line] = _turned_lines(turned) if turned else []
+    for row in _ordered_rows(upright):
         pieces: list[list[dict]] = [[row[0]]]
         for ch in row[1:]:
             prev = pieces[-1][-1]
@@ -172,6 +174,34 @@ def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]
         for piece in pieces:
             lines.append(_line(piece))
     return [ln for ln in lines if ln.text.strip()]
+
+
+def _turned_lines(chars: list[dict]) -> list[Line]:
+    """Text turned by 90° (a label written up or down a narrow cell): one line per column of
+    characters, read the way the text runs, from the characters' text matrix. Turned
+    counter-clockwise it reads bottom to top and its lines follow left to right; turned clockwise,
+    top to bottom and right to left."""
+    cols: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (c["x0"] + c["x1"]) / 2):
+        mid = (ch["x0"] + ch["x1"]) / 2
+        if cols and min(c["x0"] for c in cols[-1]) - 1 <= mid <= max(c["x1"] for c in cols[-1]) + 1:
+            cols[-1].append(ch)
+        else:
+            cols.append([ch])
+    def rises(cs: list[dict]) -> bool:
+        return sum(1 if (c.get("matrix") or (1, 0))[1] > 0 else -1 for c in cs) > 0
+
+    upward = rises(chars)
+    out = []
+    for col in cols:
+        col.sort(key=lambda c: c["top"], reverse=rises(col))
+        bbox = (min(c["x0"] for c in col), min(c["top"] for c in col), max(c["x1"] for c in col),
+                max(c["bottom"] for c in col))
+        size = sorted(c.get("size") or 0 for c in col)[len(col) // 2]
+        text = "".join(c["text"] for c in col).strip()
+        if text:
+            out.append(Line.model_construct(text=text, bbox=bbox, size=round(size, 2), confidence=1.0))
+    return out if upward else out[::-1]
 
 
 def _line(chars: list[dict]) -> Line:
@@ -504,7 +534,7 @@ def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
 def read_page(plumber_page, pdfium_page, number: int) -> Page:
     if has_duplicate_chars(plumber_page.chars):
         plumber_page = plumber_page.dedupe_chars()
-    chars = [c for c in plumber_page.chars if c.get("upright", True)]
+    chars = list(plumber_page.chars)  # upright or not: vertical labels are text too
     height = float(plumber_page.height)
     hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []
     visible, gone = split_hidden(chars, hidden)

@@ -120,3 +120,33 @@ def test_title_inside_the_first_row_of_the_table():
     chars = [_char(ch, 20 + 10 * i, 5) for i, ch in enumerate("项目支出绩效目标申报表")]
     page = assemble_page(1, 600, 800, chars, segs)
     assert page.title == "项目支出绩效目标申报表"
+
+
+def test_turned_text_is_kept_and_read_the_way_it_runs(tmp_path):
+    """Labels written up or down a narrow cell (non-upright glyphs) are text too, in order."""
+    import pdfplumber
+    from reportlab.pdfgen import canvas
+
+    from extract.pdf import open_pdfium, read_page
+
+    path = tmp_path / "turned.pdf"
+    c = canvas.Canvas(str(path))
+    for x in (100, 130, 160, 330):
+        c.line(x, 500, x, 700)
+    for y in (500, 700):
+        c.line(100, y, 330, y)
+    for (x, y, angle, text) in ((120, 520, 90, "GOALS"), (142, 690, -90, "OUTPUT")):
+        c.saveState()
+        c.translate(x, y)
+        c.rotate(angle)
+        c.drawString(0, 0, text)
+        c.restoreState()
+    c.drawString(170, 600, "plain")
+    c.save()
+    pdfium = open_pdfium(path)
+    try:
+        with pdfplumber.open(path) as pdf:
+            (t,) = read_page(pdf.pages[0], pdfium[0], 1).tables
+    finally:
+        pdfium.close()
+    assert [t.at(0, k).text for k in range(3)] == ["GOALS", "OUTPUT", "plain"]

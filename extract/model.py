@@ -86,3 +86,4 @@ class Document(BaseModel):
     n_pages: int
     pages: list[Page]  # the pages that can be forms (others are skipped early)
     skipped_pages: int = 0
+    unread_pages: list[int] = Field(default_factory=list)  # pages that needed OCR while it was off

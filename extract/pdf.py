@@ -592,7 +592,8 @@ def read_document(
                 " (--ocr never); rerun with --ocr auto"
             )
         return Document(
-            path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages)
+            path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),
+            unread_pages=sorted(i + 1 for i in src.blocked),
         )
     finally:
         pdf.close()

@@ -88,6 +88,10 @@ def process_file(path: str, options: Options | None = None, display_name: str | 
         result.records = [r.to_json() for r in records]
         result.pages = doc.n_pages
         result.form_pages = len(doc.pages)
+        if doc.unread_pages:  # scanned pages left unread (--ocr never): done, but not all of it
+            result.status = "partial"
+            pages = ",".join(map(str, doc.unread_pages))
+            result.soft_errors.append(f"page(s) {pages} have no usable text layer and were not read (--ocr never)")
     except InputError as e:
         result.missing_dependency = isinstance(e, EngineMissing)
         result.status = "failure"

@@ -397,3 +397,11 @@ def test_non_form_run_loads_neither_jieba_nor_ocr_nor_pdfplumber_pages():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_ocr_never_on_a_mixed_pdf_is_partial_and_says_which_pages():
+    from pipelines.api import Options, process_file
+
+    res = process_file(str(scan("mixed")), Options(ocr="never"))
+    assert res.status == "partial" and res.records
+    assert any("page(s) 2" in note and "--ocr never" in note for note in res.soft_errors), res.soft_errors

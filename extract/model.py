@@ -43,10 +43,6 @@ class Cell(BaseModel):
         """Lines joined with a newline (the normaliser applies the SPEC's join rule)."""
         return "\n".join(line.text for line in self.lines)
 
-    @property
-    def clipped(self) -> bool:
-        return bool(self.hidden_before or self.hidden_after)
-
 
 class Table(BaseModel):
     page: int

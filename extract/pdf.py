@@ -551,7 +551,11 @@ def _continues(page: Page) -> bool:
 
 
 def read_document(
-    path: str | os.PathLike, max_bytes: int = MAX_BYTES, ocr: str = "auto", engine: str = "rapidocr"
+    path: str | os.PathLike,
+    max_bytes: int = MAX_BYTES,
+    ocr: str = "auto",
+    engine: str = "rapidocr",
+    sha256: str | None = None,
 ) -> Document:
     """The form pages of a PDF (pages that cannot be forms are skipped cheaply).
 
@@ -561,7 +565,7 @@ def read_document(
     readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR engine.
     """
     check_file(path, max_bytes)
-    digest = sha256_file(path)
+    digest = sha256 or sha256_file(path)  # a caller that hashed the file already passes it
     pdf = open_pdfium(path)
     try:
         texts = page_texts(pdf)

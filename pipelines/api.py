@@ -68,8 +68,13 @@ def _on_alarm(signum, frame):
     raise Timeout("the input took longer than the --timeout limit")
 
 
-def process_file(path: str, options: Options | None = None, display_name: str | None = None) -> FileResult:
-    """Extract every filing of one PDF. Never raises for a problem with the input itself."""
+def process_file(
+    path: str, options: Options | None = None, display_name: str | None = None, sha256: str | None = None
+) -> FileResult:
+    """Extract every filing of one PDF. Never raises for a problem with the input itself.
+
+    ``sha256``: the file's hash when the caller has it already (the batch driver does).
+    """
     from extract.pdf import active_content, read_document, sha256_file
     from normalize.record import records_from_document
 
@@ -78,12 +83,13 @@ def process_file(path: str, options: Options | None = None, display_name: str | 
     t0 = time.perf_counter()
     result = FileResult(source_file=name)
     try:
-        result.source_sha256 = sha256_file(path)
+        result.source_sha256 = sha256 or sha256_file(path)
         actions = active_content(path)
         if actions:
             result.soft_errors.append(f"the PDF carries {', '.join(actions)} actions (not executed)")
         with _deadline(options.timeout):
-            doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine)
+            doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
+                                sha256=result.source_sha256)
             records = records_from_document(doc, name)
         result.records = [r.to_json() for r in records]
         result.pages = doc.n_pages

@@ -25,7 +25,7 @@ def run_task(task: Task) -> tuple[str, dict]:
     from .api import Options, process_file
 
     path, opts, name, digest = task
-    return digest, process_file(path, Options(**opts), name).model_dump()
+    return digest, process_file(path, Options(**opts), name, sha256=digest).model_dump()
 
 
 def _failure(task: Task, error_class: str, message: str) -> tuple[str, dict]:

@@ -149,6 +149,7 @@ class SheetReader:
         self.funding_cols: list[tuple[str, float, float]] = []
         self.pending_below: list[tuple[Match, str, float, float]] = []
         self.carry: dict[str, Piece] = {}  # level1 / level2 carried down and over page breaks
+        self.table_pad: float | None = None
 
     # -- assignment
     def assign(self, m: Match, label: str, piece: Piece, label_box: tuple | None = None) -> None:
@@ -240,21 +241,15 @@ class SheetReader:
                 self.read_table(table)
 
     def read_table(self, table: Table) -> None:
+        # The usual left padding of text in this table: truncation checks compare a cell's text
+        # with it (pieces made from this table carry it, see ``piece``).
         pads = sorted(g for c in table.cells if c.lines and 0 <= (g := c.lines[0].bbox[0] - c.bbox[0]) <= 6)
         self.table_pad = pads[len(pads) // 2] if pads else None
-        n_pieces = len(self._all_pieces())
         self._read_rows(table)
-        for p in self._all_pieces()[n_pieces:]:
-            p.pad = self.table_pad
 
-    def _all_pieces(self) -> list[Piece]:
-        sh = self.sheet
-        out = list(sh.values.values()) + [p for _, p in sh.unmapped]
-        for rows in (sh.indicators, sh.cost_items, sh.safeguards):
-            out += [p for r in rows for p in r.values() if isinstance(p, Piece)]
-        if sh.cost_total:
-            out.append(sh.cost_total)
-        return out
+    def piece(self, lines: list[Line], page: int, cell: Cell, **kw) -> Piece:
+        """A value read from the current table's cell."""
+        return piece_of(lines, page, cell, pad=self.table_pad, **kw)
 
     def _read_rows(self, table: Table) -> None:
         starts: dict[int, list[Cell]] = {}
@@ -344,7 +339,7 @@ class SheetReader:
 
     def _piece(self, page: int, cs: list[Cell]) -> Piece:
         c = cs[0]
-        return piece_of(c.lines, page, c)
+        return self.piece(c.lines, page, c)
 
     def indicator_row(self, page: int, cells: dict[str, list[Cell]]) -> bool:
         rec: dict[str, Piece] = self._extras(page, cells)
@@ -425,7 +420,7 @@ class SheetReader:
                 if vals:
                     src = filled or vals[:1]
                     lines = [ln for v in src for ln in v.lines]
-                    piece = piece_of(lines, page, src[0])
+                    piece = self.piece(lines, page, src[0])
                     if len(src) > 1:
                         piece.bbox = _bbox_union(v.bbox for v in src)
                     self.assign(m, text, piece, c.bbox)
@@ -436,14 +431,14 @@ class SheetReader:
             all_labels = False
             hit = next((b for b in below if _overlap(b[2], b[3], c.bbox[0], c.bbox[2]) > 0), None)
             if hit:
-                self.assign(hit[0], hit[1], piece_of(c.lines, page, c), (hit[2], 0.0, hit[3], 0.0))
+                self.assign(hit[0], hit[1], self.piece(c.lines, page, c), (hit[2], 0.0, hit[3], 0.0))
                 i += 1
                 continue
             segs = inline_segments(c)
             if segs:
                 n = len(segs)
                 for k, (sm, label, lines) in enumerate(segs):
-                    piece = piece_of(lines, page, c, first=(k == 0), last=(k == n - 1))
+                    piece = self.piece(lines, page, c, first=(k == 0), last=(k == n - 1))
                     if sm is None:
                         if piece.text:
                             self.sheet.unmapped.append(("", piece))
@@ -454,16 +449,16 @@ class SheetReader:
             # A cell that is neither a known label nor the value of one.
             nxt = row[i + 1] if i + 1 < len(row) else None
             if nxt is not None and nxt.lines and not _is_label_cell(nxt) and _looks_like_label(text):
-                self.sheet.unmapped.append((text, piece_of(nxt.lines, page, nxt)))
+                self.sheet.unmapped.append((text, self.piece(nxt.lines, page, nxt)))
                 i += 2
             else:
-                self.sheet.unmapped.append(("", piece_of(c.lines, page, c)))
+                self.sheet.unmapped.append(("", self.piece(c.lines, page, c)))
                 i += 1
         if labels_in_row and all_labels:
             self.pending_below = [(m, t, c.bbox[0], c.bbox[2]) for m, t, c in labels_in_row]
         else:
             for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
-                self.assign(m, t, piece_of([], page, c), c.bbox)
+                self.assign(m, t, self.piece([], page, c), c.bbox)
 
 
 def _stage_of(text: str) -> str | None:

@@ -121,15 +121,27 @@ def truncated_head(v: str, cut_head: bool = False, geom: Geometry | None = None)
     return None
 
 
+_OPENS = frozenset(_PAIRS.values())
+
+
+def _brackets(v: str) -> tuple[str | None, list[str]]:
+    """(the first closing bracket with no opening one, the brackets left open at the end)."""
+    stray = None
+    stack: list[str] = []
+    for ch in v:
+        if ch in _OPENS:
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if stack and stack[-1] == _PAIRS[ch]:
+                stack.pop()
+            elif stray is None:
+                stray = ch
+    return stray, stack
+
+
 def _unclosed(v: str) -> str | None:
     """The last bracket opened and never closed (a title or note cut off), if any."""
-    stack: list[str] = []
-    opens = set(_PAIRS.values())
-    for ch in v:
-        if ch in opens:
-            stack.append(ch)
-        elif ch in _PAIRS and stack and stack[-1] == _PAIRS[ch]:
-            stack.pop()
+    stack = _brackets(v)[1]
     return stack[-1] if stack else None
 
 
@@ -142,16 +154,9 @@ def metric_cut(v: str, stems: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def unbalanced_brackets(v: str) -> str | None:
-    stack: list[str] = []
-    opens = set(_PAIRS.values())
-    for ch in v:
-        if ch in opens:
-            stack.append(ch)
-        elif ch in _PAIRS:
-            if stack and stack[-1] == _PAIRS[ch]:
-                stack.pop()
-            else:
-                return f"{ch!r} without its opening bracket"
+    stray, stack = _brackets(v)
+    if stray:
+        return f"{stray!r} without its opening bracket"
     if stack:
         return f"{''.join(stack)!r} not closed"
     return None

@@ -374,13 +374,10 @@ def _advance_extent(r: Recognized, b: lay.LineBox, offset: int) -> tuple[float |
 def _with_spaces_rough(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
     """Spaces from wide blank columns, each put at the character boundary nearest to it (for an
     engine whose character positions are rough)."""
-    text, pos = r.text, r.positions
-    if pos is None or len(pos) != len(text) or len(text) < 2:
+    ink = _line_ink(r, b, scan)
+    if ink is None:
         return r
-    cols = (scan.ink[b.y0 : b.y1, b.x0 : b.x1] > 0).any(axis=0)
-    inked = np.flatnonzero(cols)
-    if inked.size == 0:
-        return r
+    text, pos, cols, inked = ink
     h = max(b.height, 1)
     mids = [(pos[k] + pos[k + 1]) / 2 - offset for k in range(len(text) - 1)]
     at: set[int] = set()
@@ -401,6 +398,19 @@ def _with_spaces_rough(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -
             out.append(" ")
             out_pos.append((pos[k] + pos[k + 1]) / 2)
     return Recognized("".join(out), r.confidence, out_pos, None)
+
+
+def _line_ink(r: Recognized, b: lay.LineBox, scan: Scan):
+    """(text, positions, inked columns, indexes of inked columns) of a recognised line, or None
+    when it has no per-character positions or no ink to place spaces by."""
+    text, pos = r.text, r.positions
+    if pos is None or len(pos) != len(text) or len(text) < 2:
+        return None
+    cols = (scan.ink[b.y0 : b.y1, b.x0 : b.x1] > 0).any(axis=0)
+    inked = np.flatnonzero(cols)
+    if inked.size == 0:
+        return None
+    return text, pos, cols, inked
 
 
 def _blank_runs(cols: np.ndarray) -> list[tuple[int, int]]:
@@ -424,13 +434,10 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
 
     Between two ideographs the test is their pitch (centre to centre, so a narrow glyph such as
     目 does not look spaced); elsewhere the blank columns between the two glyphs."""
-    text, pos = r.text, r.positions
-    if pos is None or len(pos) != len(text) or len(text) < 2:
+    ink = _line_ink(r, b, scan)
+    if ink is None:
         return r
-    cols = (scan.ink[b.y0 : b.y1, b.x0 : b.x1] > 0).any(axis=0)
-    inked = np.flatnonzero(cols)
-    if inked.size == 0:
-        return r
+    text, pos, cols, inked = ink
     # An engine's own space next to a bracket is decided again below, from the image.
     drop = {k for k, ch in enumerate(text) if ch == " " and (
         (k + 1 < len(text) and text[k + 1] in "(（《〔") or (k > 0 and text[k - 1] in ")）》〕"))}

@@ -110,26 +110,31 @@ def open_pdfium(path: str | os.PathLike):
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        msg = str(e)
-        if "password" in msg.lower():
+        # PDFium's error text comes from a process-wide "last error" that an earlier document can
+        # have left behind, so what kind of failure this is comes from a second reader.
+        opinion = _pdfminer_opinion(path)
+        if opinion == "encrypted":
             raise Encrypted("the PDF is encrypted (password required)") from e
-        if _page_count_pdfminer(path) == 0:
+        if opinion == 0:
             raise Empty("the PDF has no pages") from e
-        raise Corrupt(f"the PDF cannot be parsed: {msg}") from e
+        raise Corrupt(f"the PDF cannot be parsed: {e}") from e
     if len(pdf) == 0:
         raise Empty("the PDF has no pages")
     return pdf
 
 
-def _page_count_pdfminer(path) -> int | None:
-    """A second opinion on a file PDFium refuses: its page count, or None if it cannot be read."""
-    from pdfminer.pdfdocument import PDFDocument
+def _pdfminer_opinion(path) -> int | str | None:
+    """A second opinion on a file PDFium refuses: "encrypted", its page count, or None when it
+    cannot be read either."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
     try:
         with open(path, "rb") as f:
             return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(f))))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        return "encrypted"
     except Exception:
         return None
 

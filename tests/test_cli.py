@@ -69,3 +69,21 @@ def test_no_form_disclosures_give_zero_filings(tmp_path):
     summary = json.loads((out / "run_summary.json").read_text())
     assert summary["filings"]["total"] == 0 and summary["pages"]["total"] == 82
     assert summary["inputs"]["by_status"] == {"success": 3}
+
+
+def test_failure_class_does_not_depend_on_the_file_read_before(tmp_path):
+    """PDFium keeps its last error process-wide: a zero-page PDF read right after an encrypted one
+    must still be "empty", and a broken one "corrupt", not "encrypted"."""
+    from extract.errors import InputError
+    from extract.pdf import open_pdfium
+
+    from .badinputs import make_corpus
+
+    want = make_corpus(tmp_path, need(REALDATA / "no_forms" / "putuo_sifaju_2026_dept_budget.pdf"))
+    for name in ("encrypted.pdf", "zero_pages.pdf", "encrypted.pdf", "garbage.pdf"):
+        try:
+            open_pdfium(tmp_path / name).close()
+            got = None
+        except InputError as e:
+            got = e.error_class
+        assert got == want[name], name

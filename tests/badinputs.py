@@ -29,19 +29,29 @@ def _page_pdf(content: bytes, mediabox: bytes = b"[0 0 595 842]", extra_catalog:
     ])
 
 
-def make_corpus(d: Path, good_pdf: Path) -> dict[str, str | None]:
-    """Write the corpus into ``d``; returns file name → expected error_class (None: not a failure)."""
+def basic_bad_inputs(d: Path) -> dict[str, str]:
+    """The everyday bad inputs (HTML named .pdf, empty, broken, encrypted) in ``d``;
+    returns file name → expected error_class."""
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
 
-    want: dict[str, str | None] = {}
+    (d / "webpage.pdf").write_bytes(b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
+    (d / "empty.pdf").write_bytes(b"")
+    (d / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n")
+    c = canvas.Canvas(str(d / "encrypted.pdf"), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(100, 700, "locked")
+    c.save()
+    return {"webpage.pdf": "not_a_pdf", "empty.pdf": "empty", "broken.pdf": "corrupt", "encrypted.pdf": "encrypted"}
+
+
+def make_corpus(d: Path, good_pdf: Path) -> dict[str, str | None]:
+    """Write the corpus into ``d``; returns file name → expected error_class (None: not a failure)."""
+    want: dict[str, str | None] = dict(basic_bad_inputs(d))
 
     def put(name: str, data: bytes, cls: str | None) -> None:
         (d / name).write_bytes(data)
         want[name] = cls
 
-    put("webpage.pdf", b"<!DOCTYPE html><html><body>404 Not Found</body></html>", "not_a_pdf")
-    put("empty.pdf", b"", "empty")
     put("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n", "corrupt")
     good = good_pdf.read_bytes()
     put("truncated.pdf", good[: len(good) // 2], "corrupt")
@@ -49,10 +59,6 @@ def make_corpus(d: Path, good_pdf: Path) -> dict[str, str | None]:
         "empty")
     bomb = zlib.compress(b"0" * (300 * 1024 * 1024), 9)
     put("bomb.pdf", _page_pdf(bomb, filter_=b"/Filter /FlateDecode "), "too_large")
-    c = canvas.Canvas(str(d / "encrypted.pdf"), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
-    c.drawString(100, 700, "locked")
-    c.save()
-    want["encrypted.pdf"] = "encrypted"
     # Not failures: a huge page, and a PDF with JavaScript and a Launch action (noted, never run).
     put("huge_page.pdf", _page_pdf(b"BT /F1 12 Tf 100 100 Td (x) Tj ET", mediabox=b"[0 0 14400 14400]"), None)
     js = b"/OpenAction << /S /JavaScript /JS (app.alert('x');) >> /AA << /O << /S /Launch /F (calc.exe) >> >> "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipelines.cli import main
 
+from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, need, unwritable_dir
 
 
@@ -28,23 +29,10 @@ def test_output_not_writable_exits_4(tmp_path):
     assert main(["extract", str(tmp_path), "-o", str(unwritable_dir(tmp_path))]) == 4
 
 
-def _bad_inputs(d: Path) -> dict[str, str]:
-    from reportlab.lib import pdfencrypt
-    from reportlab.pdfgen import canvas
-
-    (d / "page.pdf").write_bytes(b"<html><body>not a pdf</body></html>")
-    (d / "empty.pdf").write_bytes(b"")
-    (d / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n")
-    c = canvas.Canvas(str(d / "locked.pdf"), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
-    c.drawString(100, 700, "locked")
-    c.save()
-    return {"page.pdf": "not_a_pdf", "empty.pdf": "empty", "broken.pdf": "corrupt", "locked.pdf": "encrypted"}
-
-
 def test_bad_inputs_fail_alone_and_are_left_untouched(tmp_path, capsys):
     src = tmp_path / "in"
     src.mkdir()
-    want = _bad_inputs(src)
+    want = basic_bad_inputs(src)
     for f in need(REALDATA / "no_forms").glob("*sifaju*.pdf"):
         shutil.copy(f, src / f.name)
     before = {p.name: p.read_bytes() for p in src.iterdir()}

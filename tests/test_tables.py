@@ -29,6 +29,7 @@ from extract.pdf import _path_pieces, _segments
 from pipelines.cli import main
 from pipelines.tables_out import table_grid
 
+from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, SAMPLES, need, unwritable_dir
 
 PEER = REALDATA / "peer_tables"
@@ -402,24 +403,15 @@ def test_cli_usage_errors_exit_1(tmp_path, capsys):
 
 
 def test_cli_bad_inputs_fail_alone_exit_2(tmp_path, capsys):
-    from reportlab.lib import pdfencrypt
-    from reportlab.pdfgen import canvas
-
     src = tmp_path / "in"
     src.mkdir()
-    (src / "page.pdf").write_bytes(b"<html><body>not a pdf</body></html>")
-    (src / "empty.pdf").write_bytes(b"")
-    (src / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n")
-    c = canvas.Canvas(str(src / "locked.pdf"), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
-    c.drawString(100, 700, "locked")
-    c.save()
+    want = basic_bad_inputs(src)
     good = need(PEER / "camelot" / "row_span_1.pdf")
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     out = tmp_path / "out"
     assert main(["tables", str(src), str(good), "-o", str(out), "--format", "json"]) == 2
     err = capsys.readouterr().err
-    for name, cls in [("page.pdf", "not_a_pdf"), ("empty.pdf", "empty"), ("broken.pdf", "corrupt"),
-                      ("locked.pdf", "encrypted")]:
+    for name, cls in want.items():
         assert f"{name}: {cls}: " in err
     assert "Traceback" not in err
     assert sorted(p.name for p in out.iterdir()) == ["row_span_1.tables.json"]

@@ -19,7 +19,6 @@ from .ledger import Ledger
 from .outputs import write_outputs, write_summary
 
 FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
-SUPPORTED_FORMATS = FORMATS
 
 
 def pipeline_version() -> str:
@@ -76,9 +75,6 @@ def parse_formats(text: str) -> set[str]:
     if unknown or not formats:
         names = ", ".join(sorted(unknown)) or "(none)"
         raise UsageError(f"unknown format(s): {names}; choose from {', '.join(sorted(FORMATS))}")
-    missing = formats - SUPPORTED_FORMATS
-    if missing:
-        raise UsageError(f"format(s) not available in this version: {', '.join(sorted(missing))}")
     return formats
 
 

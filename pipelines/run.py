@@ -26,8 +26,9 @@ def pipeline_version() -> str:
     h = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent.parent
     for pkg in ("extract", "normalize"):
-        for f in sorted((root / pkg).glob("*")):
+        for f in sorted((root / pkg).rglob("*")):  # subpackages too (extract/ocr/)
             if f.suffix in (".py", ".toml"):
+                h.update(str(f.relative_to(root)).encode())
                 h.update(f.read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"
 

@@ -105,3 +105,18 @@ def test_realdata_no_forms_in_parallel(tmp_path):
     out = tmp_path / "out"
     assert main(["extract", *map(str, files), "-o", str(out), "-q", "--jobs", "2"]) == 0
     assert json.loads((out / "run_summary.json").read_text())["filings"]["total"] == 0
+
+
+def test_pipeline_version_covers_subpackages(tmp_path, monkeypatch):
+    """A change anywhere in the code that makes results (the OCR subpackage too) is a new version."""
+    from pipelines import run as run_mod
+
+    root = tmp_path / "root"
+    for rel in ("extract/ocr/reader.py", "normalize/labels.toml", "pipelines/run.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x = 1\n")
+    fake = root / "pipelines" / "run.py"
+    monkeypatch.setattr(run_mod, "__file__", str(fake))
+    v1 = run_mod.pipeline_version()
+    (root / "extract/ocr/reader.py").write_text("x = 2\n")
+    assert run_mod.pipeline_version() != v1

@@ -19,6 +19,16 @@ from .ledger import Ledger
 from .outputs import write_outputs, write_summary
 
 FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
+# Failures that say nothing about the input's bytes: a rerun tries those inputs again.
+TRANSIENT = frozenset({"timeout", "internal"})
+
+
+def reusable(prev: tuple[str, dict | None] | None) -> bool:
+    """Whether a ledger entry can stand for this run: done, or failed for a reason in the file."""
+    if not prev or prev[1] is None or prev[0] not in ("done", "failed"):
+        return False
+    res = prev[1]
+    return prev[0] == "done" or not (res.get("missing_dependency") or res.get("error_class") in TRANSIENT)
 
 
 def pipeline_version() -> str:
@@ -136,7 +146,7 @@ def run(
             if digest in results or digest in todo_hashes:
                 continue  # the same bytes under another name: done once
             prev = None if force else ledger.get(digest, version, config)
-            if prev and prev[0] in ("done", "failed") and prev[1] is not None:
+            if reusable(prev):
                 results[digest] = prev[1]
                 skipped += 1
                 continue

@@ -405,3 +405,18 @@ def test_ocr_never_on_a_mixed_pdf_is_partial_and_says_which_pages():
     res = process_file(str(scan("mixed")), Options(ocr="never"))
     assert res.status == "partial" and res.records
     assert any("page(s) 2" in note and "--ocr never" in note for note in res.soft_errors), res.soft_errors
+
+
+def test_rerun_after_installing_the_engine_does_the_work(tmp_path):
+    """A failure for a missing engine is not cached: once it is there, the rerun reads the scan."""
+    pdf = scan("scan300")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipelines.cli", "extract", str(pdf), "-o", str(out), "-q",
+           "--ocr-engine", "tesseract"]
+    no_tesseract = dict(os.environ, PATH=str(tmp_path / "empty"))
+    assert subprocess.run(cmd, cwd=ROOT, env=no_tesseract, capture_output=True).returncode == 3
+    if not shutil.which("tesseract"):
+        pytest.skip("tesseract is not installed here")
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert len((out / "filings.jsonl").read_text().splitlines()) == 1

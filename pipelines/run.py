@@ -127,18 +127,16 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     try:
         plan: list[tuple[Path, str]] = []  # (path, sha256) in input order
-        unreadable = []
+        results: dict[str, dict] = {}
         with ledger.transaction():
             for p in files:
                 try:
                     plan.append((p, _hash(ledger, p)))
-                except OSError as e:
+                except OSError as e:  # this run's failure; not in the ledger, so a rerun tries again
                     plan.append((p, f"unreadable:{p}"))
-                    unreadable.append((f"unreadable:{p}", version, config, "failed", p.name,
-                                       FileResult(source_file=p.name, status="failure", error_class="corrupt",
-                                                  message=f"cannot read the file: {e.strerror or e}").model_dump()))
-        ledger.mark_many(unreadable)
-        results: dict[str, dict] = {}
+                    results[f"unreadable:{p}"] = FileResult(
+                        source_file=p.name, status="failure", error_class="corrupt",
+                        message=f"cannot read the file: {e.strerror or e}").model_dump()
         todo: list[Task] = []
         todo_hashes: set[str] = set()
         skipped = 0

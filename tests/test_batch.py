@@ -120,3 +120,26 @@ def test_pipeline_version_covers_subpackages(tmp_path, monkeypatch):
     v1 = run_mod.pipeline_version()
     (root / "extract/ocr/reader.py").write_text("x = 2\n")
     assert run_mod.pipeline_version() != v1
+
+
+def test_unreadable_input_fails_this_run_only(tmp_path, good_pdfs, monkeypatch):
+    """A file that cannot be read now (permissions, a vanished mount) fails this run and is tried
+    again by the next one; it is never counted as unchanged."""
+    from pipelines import run as run_mod
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(good_pdfs[0], src / "a.pdf")
+    real = run_mod._hash
+
+    def unreadable(ledger, path):
+        raise PermissionError(13, "Permission denied")
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(run_mod, "_hash", unreadable)
+    assert main(["extract", str(src), "-o", str(out), "-q", "--jobs", "1"]) == 2
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert summary["inputs"]["skipped_unchanged"] == 0 and summary["inputs"]["failures_by_class"] == {"corrupt": 1}
+    monkeypatch.setattr(run_mod, "_hash", real)
+    assert main(["extract", str(src), "-o", str(out), "-q", "--jobs", "1"]) == 0
+    assert json.loads((out / "run_summary.json").read_text())["inputs"]["skipped_unchanged"] == 0

@@ -216,9 +216,6 @@ def datapackage(csv_names: dict[str, str], bom: bool) -> dict:
             "encoding": "utf-8-sig" if bom else "utf-8",
             "schema": table_schema,
         })
-    for r in resources:  # foreign keys name resources by their resource name
-        for fk in r["schema"].get("foreignKeys", []):
-            fk["reference"]["resource"] = "filings"
     return {"name": "jixiao-output", "profile": "tabular-data-package", "resources": resources}
 
 

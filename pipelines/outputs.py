@@ -24,10 +24,18 @@ FILINGS_COLUMNS = tuple(c for c, _ in TABLES["filings"])
 FAILURE_COLUMNS = tuple(c for c, _ in TABLES["failures"])
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
+    """Write, fsync, rename; the file gets the usual permissions (mkstemp alone gives 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -149,7 +157,7 @@ _SQL_TYPES = {"string": "TEXT", "decimal": "TEXT", "integer": "INTEGER", "boolea
 def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
     """One database with the SPEC tables, keys and indexes; decimals as exact TEXT."""
     tmp = _tmp_path(path)
-    db = sqlite3.connect(tmp)
+    db = sqlite3.connect(tmp)  # a new file: sqlite creates it with the usual permissions
     try:
         for name, cols in TABLES.items():
             defs = [f'"{c}" {_SQL_TYPES[t]}' for c, t in cols]

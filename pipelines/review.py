@@ -16,11 +16,9 @@ or in directories given by the caller; where none is found the boxes are drawn o
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import json
-import os
 import re
 import sqlite3
 from collections import Counter
@@ -29,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from extract.pdf import sha256_file
 from normalize import schema
 
 from .errors import OutputNotWritable, UsageError
@@ -66,12 +65,7 @@ class SiteSummary:
         return self.root / "index.html"
 
 
-def write(path: Path, data: bytes) -> None:
-    """Atomically, readable by others as a web page should be (mkstemp makes files 0600)."""
-    atomic_write(path, data)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+write = atomic_write  # readable by others, as a web page should be
 
 
 def e(v) -> str:
@@ -129,16 +123,8 @@ def _sha256(path: Path) -> str:
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _HASHES:
-        _HASHES[key] = _sha256_uncached(path)
+        _HASHES[key] = sha256_file(path)
     return _HASHES[key]
-
-
-def _sha256_uncached(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def ledger_sources(out: Path) -> dict[str, list[tuple[Path, int, int]]]:

@@ -143,3 +143,17 @@ def test_unreadable_input_fails_this_run_only(tmp_path, good_pdfs, monkeypatch):
     monkeypatch.setattr(run_mod, "_hash", real)
     assert main(["extract", str(src), "-o", str(out), "-q", "--jobs", "1"]) == 0
     assert json.loads((out / "run_summary.json").read_text())["inputs"]["skipped_unchanged"] == 0
+
+
+def test_outputs_are_readable_by_others_as_the_umask_says(tmp_path, good_pdfs):
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        assert main(["extract", str(good_pdfs[0]), "-o", str(out), "-q", "--format", "jsonl,csv,sqlite"]) == 0
+    finally:
+        os.umask(old)
+    for name in ("filings.jsonl", "filings.csv", "flags.csv", "run_summary.json", "filings.sqlite"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name

@@ -95,7 +95,7 @@ def test_hidden_characters_belong_to_their_clip_cell():
     page = assemble_page(1, 600, 800, chars, segs, hidden)
     (t,) = page.tables
     assert t.at(0, 0).text == "区长质" and t.at(0, 0).hidden_after == "量"
-    assert t.at(0, 1).text == "" and not t.at(0, 1).clipped
+    assert t.at(0, 1).text == "" and not (t.at(0, 1).hidden_before or t.at(0, 1).hidden_after)
 
 
 def test_titles():

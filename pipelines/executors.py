@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import wait
@@ -41,6 +42,11 @@ def _failure(task: Task, error_class: str, message: str) -> tuple[str, dict]:
 
 
 def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1) -> None:
+    # Ctrl-C reaches the whole process group: the driver handles it (and stops its workers), so a
+    # worker ignores SIGINT; SIGTERM ends a worker at once, without the driver's handler (inherited
+    # through fork) or a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per worker
     os.environ.setdefault("JIXIAO_OCR_THREADS", str(threads))  # ONNX (RapidOCR): the worker's share
     if mem_bytes:

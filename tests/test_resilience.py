@@ -135,3 +135,29 @@ def test_interrupt_exits_130_without_traceback_and_a_rerun_finishes(tmp_path, go
     assert "Traceback" not in err and "interrupted" in err
     assert subprocess.run(_cmd(src, out, "--jobs", "2"), env=env).returncode == 0
     assert len((out / "filings.jsonl").read_text().splitlines()) >= 16
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_pool_worker_takes_a_group_signal_quietly(capfd, sig):
+    """Ctrl-C / kill reach every process in the group: a worker prints nothing and leaves the driver
+    to decide (SIGINT: it carries on until told to stop; SIGTERM: it ends at once)."""
+    from pipelines.cli import _terminate  # the driver's SIGTERM handler, inherited by fork
+    from pipelines.executors import LocalPool
+
+    old = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        pool = LocalPool(jobs=1, timeout=0)
+        w = pool._spawn()
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    time.sleep(0.3)  # the worker is waiting for a task
+    os.kill(w["proc"].pid, sig)
+    w["proc"].join(2 if sig == signal.SIGTERM else 0.5)
+    if sig == signal.SIGINT:
+        assert w["proc"].is_alive()
+        pool._retire(w)
+        assert w["proc"].exitcode == 0
+    else:
+        assert w["proc"].exitcode == -signal.SIGTERM
+        w["conn"].close()
+    assert "Traceback" not in capfd.readouterr().err

@@ -19,6 +19,7 @@ from . import classify
 from .errors import Corrupt, Empty, Encrypted, NotAPdf, TooLarge
 from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
 from .model import Cell, Document, Line, Page, Table
+from .textfold import fold, fold_chars
 
 MAX_BYTES = 512 * 1024 * 1024
 _HEADER_WINDOW = 1024
@@ -145,7 +146,7 @@ def page_texts(pdf) -> list[str]:
     for i in range(len(pdf)):
         page = pdf[i]
         tp = page.get_textpage()
-        out.append(tp.get_text_range())
+        out.append(fold(tp.get_text_range()))
         tp.close()
         page.close()
     return out
@@ -456,7 +457,7 @@ def hidden_chars(pdfium_page, page_height: float) -> list[dict]:
             cl, cb, cr, ct = clip
             if cl - 0.5 <= cx <= cr + 0.5 and cb - 0.5 <= cy <= ct + 0.5:
                 continue
-            text = tp.get_text_range(i, 1)
+            text = fold(tp.get_text_range(i, 1))
             if text.strip():
                 out.append({"text": text, "x0": x0, "x1": x1, "top": page_height - y1, "bottom": page_height - y0,
                             "clip": (cl, page_height - ct, cr, page_height - cb)})
@@ -539,7 +540,7 @@ def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
 def read_page(plumber_page, pdfium_page, number: int) -> Page:
     if has_duplicate_chars(plumber_page.chars):
         plumber_page = plumber_page.dedupe_chars()
-    chars = list(plumber_page.chars)  # upright or not: vertical labels are text too
+    chars = fold_chars(plumber_page.chars)  # upright or not: vertical labels are text too
     height = float(plumber_page.height)
     hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []
     visible, gone = split_hidden(chars, hidden)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from extract.textfold import fold
+
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})
@@ -12,8 +14,9 @@ _TRANS = str.maketrans(_FULLWIDTH)
 
 
 def clean(text: str) -> str:
-    """Full-width digits, Latin letters and ％ to ASCII, the ideographic space to a space."""
-    return text.translate(_TRANS)
+    """Full-width digits, Latin letters and ％ to ASCII, the ideographic space to a space;
+    radical code points to the ideographs they print as."""
+    return fold(text).translate(_TRANS)
 
 
 def _latin(ch: str) -> bool:

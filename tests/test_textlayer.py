@@ -1,0 +1,72 @@
+"""Text layers as real producers write them: radical and compatibility code points for ideographs."""
+
+from pathlib import Path
+
+import pytest
+
+from extract.textfold import fold
+from normalize.text import clean
+
+FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def test_fold_maps_radicals_and_compatibility_ideographs_only():
+    assert fold("项\u2f6c\u2f40出绩效\u2f6c标") == "项目支出绩效目标"  # Kangxi ⽬ ⽀
+    assert fold("\u2ed3期\u2ec5效") == "长期见效"  # Radicals Supplement, simplified forms
+    assert fold("\uf9b1") == "\u9234"  # a CJK compatibility ideograph (NFC)
+    plain = "项目总预算：1,000.00 元（万元）Ⅰ ① ％"
+    assert fold(plain) is plain  # nothing else is touched: no NFKC of full-width forms or digits
+    assert clean("⼈员") == "人员"
+
+
+def _kangxi_form(path: Path) -> None:
+    pytest.importorskip("reportlab")
+    if not FONT_FILE.exists():
+        pytest.skip("fonts-wqy-microhei is not installed")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", str(FONT_FILE), subfontIndex=0))
+    c = canvas.Canvas(str(path), pageCompression=0)  # uncompressed: the ToUnicode map is edited below
+    c.setFont("WQY", 14)
+    c.drawString(150, 760, "财政项目支出绩效目标申报表")
+    c.setFont("WQY", 10)
+    c.drawString(72, 735, "（2024年度）")
+    rows = [("项目名称", "城市一网统一管理项目"), ("项目总预算", "120000"), ("项目类别", "■经常性项目 □一次性项目")]
+    top, h = 720, 30
+    for x in (72, 200, 520):
+        c.line(x, top, x, top - h * len(rows))
+    for k in range(len(rows) + 1):
+        c.line(72, top - h * k, 520, top - h * k)
+    for k, (label, value) in enumerate(rows):
+        c.drawString(78, top - h * k - 19, label)
+        c.drawString(206, top - h * k - 19, value)
+    c.save()
+    # The page shows the same glyphs; the text layer says ⽬ (U+2F6C) for 目, ⽀ (U+2F40) for 支 and
+    # ⼀ (U+2F00) for 一, the way some exporters write it. Same-length edits keep the xref valid.
+    data = path.read_bytes()
+    for unified, radical in ((b"<76EE>", b"<2F6C>"), (b"<652F>", b"<2F40>"), (b"<4E00>", b"<2F00>")):
+        assert unified in data
+        data = data.replace(unified, radical)
+    path.write_bytes(data)
+
+
+def test_a_form_written_with_kangxi_radicals_reads_as_plain_text(tmp_path):
+    from pipelines.api import extract_records
+
+    path = tmp_path / "kangxi.pdf"
+    _kangxi_form(path)
+    (rec,) = extract_records(path)
+    assert rec["form"]["title"] == "财政项目支出绩效目标申报表"
+    assert rec["fields"]["project_name"] == "城市一网统一管理项目"
+    assert rec["funding"]["total"] == "120000.00"
+    assert rec["fields"]["project_category"] == "经常性项目"
+    assert not [f for f in rec["flags"] if f["code"] == "unmapped_label"]
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(path)  # the test's premise: the raw text layer has the radicals
+    try:
+        assert "项\u2f6c" in doc[0].get_textpage().get_text_range()
+    finally:
+        doc.close()

@@ -11,6 +11,7 @@ characters those radicals are drawn as (Unicode's EquivalentUnifiedIdeograph dat
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # CJK Radicals Supplement → the character it is drawn as (standalone forms only).
@@ -48,10 +49,44 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
+# Check boxes typed in Word/WPS with a symbol font: the text layer has the font's own code (a Latin
+# letter, or the same code in the private-use area at U+F000 + code), not the box the page shows.
+_SYMBOL_BOXES = {
+    "wingdings2": {"R": "☑", "S": "☒", "T": "☒", "Q": "☒", "P": "✓", "£": "□", "*": "□"},
+    "wingdings": {"þ": "☑", "ý": "☒", "ü": "✓", "¨": "□", "o": "□", "q": "□", "n": "■"},
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _symbol_font(fontname: str | None) -> dict[str, str] | None:
+    name = (fontname or "").split("+", 1)[-1].lower().replace(" ", "").replace("-", "")
+    if name.startswith("wingdings2"):
+        return _SYMBOL_BOXES["wingdings2"]
+    if name.startswith("wingdings") and not name.startswith("wingdings3"):
+        return _SYMBOL_BOXES["wingdings"]
+    return None
+
+
+def symbol_box(text: str, fontname: str | None) -> str:
+    """The check box a symbol-font character prints as ("R" in Wingdings 2 → "☑"), else ``text``."""
+    if len(text) != 1:
+        return text
+    boxes = _symbol_font(fontname)
+    if boxes is None:
+        return text
+    code = chr(ord(text) - 0xF000) if 0xF020 <= ord(text) <= 0xF0FF else text
+    return boxes.get(code, text)
+
+
 def fold_chars(chars: list[dict]) -> list[dict]:
-    """pdfplumber-style character dicts; those whose text folds are copied with the folded text."""
+    """pdfplumber-style character dicts; those whose text folds (radicals, symbol-font check
+    boxes) are copied with the folded text."""
     out = []
     for c in chars:
         t = c["text"]
-        out.append(c if _FOLDABLE.isdisjoint(t) else dict(c, text=t.translate(FOLD)))
+        if not _FOLDABLE.isdisjoint(t):
+            c = dict(c, text=t.translate(FOLD))
+        elif (box := symbol_box(t, c.get("fontname"))) != t:
+            c = dict(c, text=box)
+        out.append(c)
     return out

@@ -70,3 +70,24 @@ def test_a_form_written_with_kangxi_radicals_reads_as_plain_text(tmp_path):
         assert "项\u2f6c" in doc[0].get_textpage().get_text_range()
     finally:
         doc.close()
+
+
+def test_symbol_font_check_boxes_read_as_boxes():
+    from extract.textfold import fold_chars, symbol_box
+    from normalize.values import checkbox_options
+
+    def ch(text, font):
+        return {"text": text, "fontname": font, "x0": 0, "x1": 1, "top": 0, "bottom": 1}
+
+    # Word's 插入符号: Wingdings 2 "R" / "£", or Wingdings 254 / 168, with or without the U+F000 offset.
+    assert symbol_box("R", "ABCDEF+Wingdings2") == "☑"
+    assert symbol_box("\uf052", "Wingdings 2") == "☑"
+    assert symbol_box("\u00fe", "Wingdings-Regular") == "☑"
+    assert symbol_box("\uf0a8", "GHIJKL+Wingdings-Regular") == "□"
+    assert symbol_box("R", "SimSun") == "R"  # letters of text fonts stay letters
+    assert symbol_box("R", "Wingdings3") == "R"  # arrows, not boxes
+    chars = [ch("R", "Wingdings2"), *(ch(t, "SimSun") for t in "经常性项目"), ch("£", "Wingdings2"),
+             *(ch(t, "SimSun") for t in "一次性项目R")]
+    text = "".join(c["text"] for c in fold_chars(chars))
+    assert text == "☑经常性项目□一次性项目R"
+    assert checkbox_options(text) == [("经常性项目", True), ("一次性项目R", False)]

@@ -150,3 +150,19 @@ def test_turned_text_is_kept_and_read_the_way_it_runs(tmp_path):
     finally:
         pdfium.close()
     assert [t.at(0, k).text for k in range(3)] == ["GOALS", "OUTPUT", "plain"]
+
+
+def test_evenly_spread_cjk_reads_without_spaces_but_separate_phrases_keep_theirs():
+    from extract.pdf import build_lines
+
+    def line(xs_texts):
+        return build_lines([_char(t, x, 0) for x, t in xs_texts])[0].text
+
+    # Distributed alignment (分散对齐): every gap 1.5 characters wide.
+    assert line([(0, "项"), (25, "目"), (50, "名"), (75, "称")]) == "项目名称"
+    assert line([(0, "区"), (22, "长"), (45, "质"), (66, "量"), (88, "奖")]) == "区长质量奖"
+    # Two phrases with one wide gap between them, and Latin words, keep the space.
+    assert line([(0, "张"), (10, "三"), (40, "李"), (50, "四")]) == "张三 李四"
+    assert line([(0, "A"), (6, "B"), (30, "C")]) == "AB C"
+    # Text set normally has no gaps at all.
+    assert line([(0, "项"), (10, "目")]) == "项目"

@@ -167,8 +167,49 @@ def _covers(spans: list[tuple[float, float]], a: float, b: float, tol: float) ->
     return False
 
 
+def _open_side(across: list[Seg], along: list[Seg], snap: float, low: bool, horizontal: bool) -> Seg | None:
+    """The missing border on one side of a table drawn without it: two or more rulings of
+    ``across`` run on past every ruling of ``along`` and end together; the border joins their ends.
+
+    ``horizontal``: ``across`` are horizontal rulings (the border is vertical); ``low``: the
+    left/top side, else the right/bottom side."""
+    def start(s: Seg) -> float:
+        return s.x0 if horizontal else s.y0
+
+    def end(s: Seg) -> float:
+        return s.x1 if horizontal else s.y1
+
+    def pos(s: Seg) -> float:
+        return s.x0 if horizontal else s.y0
+
+    if not along:
+        return None
+    edge = min(pos(s) for s in along) if low else max(pos(s) for s in along)
+    past = [s for s in across if (start(s) < edge - 3 * snap if low else end(s) > edge + 3 * snap)]
+    if len(past) < 2:
+        return None
+    tip = min(start(s) for s in past) if low else max(end(s) for s in past)
+    ends = [s for s in past if abs((start(s) if low else end(s)) - tip) <= snap]
+    if len(ends) < 2:
+        return None
+    a = min(s.y0 if horizontal else s.x0 for s in ends)
+    b = max(s.y0 if horizontal else s.x0 for s in ends)
+    return Seg(tip, a, tip, b) if horizontal else Seg(a, tip, b, tip)
+
+
+def close_open_sides(segs: list[Seg], snap: float = SNAP) -> list[Seg]:
+    """``segs`` with the outer borders a table was drawn without (rulings that run on past the
+    last crossing ruling to a common end, as in forms without side borders)."""
+    hs = [s for s in segs if s.horizontal]
+    vs = [s for s in segs if not s.horizontal]
+    extra = [b for horizontal, across, along in ((True, hs, vs), (False, vs, hs)) for low in (True, False)
+             if (b := _open_side(across, along, snap, low, horizontal)) is not None]
+    return segs + extra
+
+
 def grid_from_component(segs: list[Seg], snap: float = SNAP) -> GridTable | None:
     """Rebuild the cells of one table from its rulings, merged cells with their spans."""
+    segs = close_open_sides(segs, snap)
     hs = [s for s in segs if s.horizontal]
     vs = [s for s in segs if not s.horizontal]
     if len(hs) < 2 or len(vs) < 2:

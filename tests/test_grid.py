@@ -166,3 +166,64 @@ def test_evenly_spread_cjk_reads_without_spaces_but_separate_phrases_keep_theirs
     assert line([(0, "A"), (6, "B"), (30, "C")]) == "AB C"
     # Text set normally has no gaps at all.
     assert line([(0, "项"), (10, "目")]) == "项目"
+
+
+def test_table_drawn_without_side_borders():
+    # Row rulings run from x=0 to 300, but only the inner column rulings are drawn.
+    segs = [Seg(0, y, 300, y) for y in (0, 20, 40, 60)] + [Seg(x, 0, x, 60) for x in (100, 200)]
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (3, 3)
+    assert t.bbox == (0, 0, 300, 60)
+    # A label | value table with only the middle divider.
+    segs = [Seg(0, y, 300, y) for y in (0, 20, 40)] + [Seg(120, 0, 120, 40)]
+    (t,) = find_tables(segs)
+    assert spans(t) == [(r, c, 1, 1) for r in range(2) for c in range(2)]
+
+
+def test_table_drawn_without_top_and_bottom_borders():
+    segs = [Seg(x, 0, x, 60) for x in (0, 100, 300)] + [Seg(0, y, 300, y) for y in (20, 40)]
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (3, 2)
+
+
+def test_one_ruling_running_on_is_no_border():
+    # A rule under a header that runs past the table on the right: no phantom column.
+    segs = box(0, 0, 200, 40) + [Seg(100, 0, 100, 40), Seg(0, 20, 320, 20)]
+    (t,) = find_tables(segs)
+    assert (t.n_rows, t.n_cols) == (2, 2)
+    assert t.bbox == (0, 0, 200, 40)
+
+
+def test_a_form_without_side_borders_reads_end_to_end(tmp_path):
+    """A form drawn with row rulings and one column divider only (no outer verticals)."""
+    from pathlib import Path
+
+    import pytest
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from pipelines.api import extract_records
+
+    font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    if not font.exists():
+        pytest.skip("fonts-wqy-microhei is not installed")
+    pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
+    path = tmp_path / "open.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("WQY", 14)
+    c.drawString(150, 760, "项目支出绩效目标申报表")
+    c.setFont("WQY", 10)
+    rows = [("项目名称", "老旧小区加装电梯补贴"), ("主管部门", "区住房保障和房屋管理局"), ("项目总预算", "560000")]
+    top, h = 720, 30
+    c.line(200, top, 200, top - h * len(rows))
+    for k in range(len(rows) + 1):
+        c.line(72, top - h * k, 520, top - h * k)
+    for k, (label, value) in enumerate(rows):
+        c.drawString(78, top - h * k - 19, label)
+        c.drawString(206, top - h * k - 19, value)
+    c.save()
+    (rec,) = extract_records(path)
+    assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
+    assert rec["fields"]["supervising_dept"] == "区住房保障和房屋管理局"
+    assert rec["funding"]["total"] == "560000.00"

@@ -49,6 +49,20 @@ def _jieba():
     return jieba
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def unspellable(v: str) -> int:
+    """How many characters of a text-layer value the PDF cannot spell: glyphs without a Unicode
+    mapping, which come out as "(cid:123)", U+FFFD, control or private-use characters."""
+    n = len(_CID.findall(v))
+    for ch in _CID.sub("", v):
+        o = ord(ch)
+        if ch == "\ufffd" or (o < 0x20 and ch not in "\n\t") or 0xE000 <= o <= 0xF8FF or o >= 0xF0000:
+            n += 1
+    return n
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 

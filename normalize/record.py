@@ -121,6 +121,9 @@ class RecordBuilder:
         if p.method.startswith("ocr") and p.text and p.confidence < checks.LOW_CONFIDENCE:
             self.flag("low_confidence", path, p.page,
                       f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}")
+        elif not p.method.startswith("ocr") and p.text and (n := checks.unspellable(p.text)):
+            self.flag("low_confidence", path, p.page,
+                      f"the text layer has no Unicode for {n} character(s) of this value; read them on the page")
         self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3),
                                      label=p.label or None)
 

@@ -75,3 +75,18 @@ def test_unknown_block_column_is_kept_in_flags_and_unit_column_is_used():
     assert got == ("培训人次", "=", "3000", "人次")
     extra = [f for f in rec.flags if f.code == "unmapped_label"]
     assert [(f.path, f.detail) for f in extra] == [("indicators[0]", "指标方向: 正向")]
+
+
+def test_text_layer_glyphs_without_unicode_are_flagged_not_changed():
+    page = _page("text", 1.0)
+    cells = list(page.tables[0].cells)
+    cells[1] = _cell(0, 1, "区长(cid:1234)量奖工作经费", 150, 400)
+    page.tables[0].cells = cells
+    (rec,) = _records(page)
+    assert rec.fields["project_name"] == "区长(cid:1234)量奖工作经费"
+    (flag,) = [f for f in rec.flags if f.code == "low_confidence"]
+    assert flag.path == "fields.project_name" and "1 character" in flag.detail
+    for garbage in ("区长\ufffd量奖", "区长\x00量奖", "区长\ue001量奖"):
+        cells[1] = _cell(0, 1, garbage, 150, 400)
+        (rec,) = _records(page)
+        assert [f.path for f in rec.flags if f.code == "low_confidence"] == ["fields.project_name"]

@@ -47,9 +47,24 @@ def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
         tail = f.read()
     if b"%PDF-" not in head:
         raise NotAPdf("no %PDF- header: this is not a PDF file")
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in tail and not _eof_before_padding(path, size):
         raise Corrupt("the file is truncated: it does not end with %%EOF")
     check_bombs(path)
+
+
+_PADDING_WINDOW = 1 << 20
+
+
+def _eof_before_padding(path: str | os.PathLike, size: int) -> bool:
+    """Whether %%EOF comes before some padding or junk at the end (a scanner or a document system
+    padding the file to a block size, a mail gateway appending text): readers accept such files."""
+    with open(path, "rb") as f:
+        f.seek(max(0, size - _PADDING_WINDOW))
+        tail = f.read()
+    at = tail.rfind(b"%%EOF")
+    # A file cut off after an earlier %%EOF (a linearized file's first part, an earlier revision)
+    # still has PDF objects after it; padding and appended junk have none.
+    return at >= 0 and b"endobj" not in tail[at:] and b"endstream" not in tail[at:]
 
 
 BOMB_BYTES = 256 * 1024 * 1024  # one stream inflating past this is a decompression bomb

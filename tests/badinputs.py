@@ -55,6 +55,9 @@ def make_corpus(d: Path, good_pdf: Path) -> dict[str, str | None]:
     put("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n", "corrupt")
     good = good_pdf.read_bytes()
     put("truncated.pdf", good[: len(good) // 2], "corrupt")
+    # Cut after an earlier revision's %%EOF: objects follow it, so it is truncated all the same.
+    revised = good + good[good.index(b"1 0 obj"):]
+    put("truncated_after_eof.pdf", revised[: len(good) + len(revised[len(good):]) // 2], "corrupt")
     put("zero_pages.pdf", _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
         "empty")
     bomb = zlib.compress(b"0" * (300 * 1024 * 1024), 9)

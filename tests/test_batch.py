@@ -157,3 +157,17 @@ def test_outputs_are_readable_by_others_as_the_umask_says(tmp_path, good_pdfs):
         os.umask(old)
     for name in ("filings.jsonl", "filings.csv", "flags.csv", "run_summary.json", "filings.sqlite"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
+
+
+def test_padding_or_junk_after_eof_is_read(tmp_path, good_pdfs):
+    """Readers accept bytes after %%EOF (a scanner padding to a block size, an appended banner):
+    so does jixiao, with the same record as the clean file."""
+    from pipelines.api import extract_records
+
+    good = good_pdfs[0].read_bytes()
+    for name, tail in (("padded.pdf", b"\0" * 20000), ("banner.pdf", b"\r\n-- scanned by DMS --\n" * 400)):
+        p = tmp_path / name
+        p.write_bytes(good + tail)
+        got = [dict(r, source=None, filing_id=None) for r in extract_records(p)]
+        want = [dict(r, source=None, filing_id=None) for r in extract_records(good_pdfs[0])]
+        assert got == want and got

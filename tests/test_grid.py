@@ -196,33 +196,13 @@ def test_one_ruling_running_on_is_no_border():
 
 def test_a_form_without_side_borders_reads_end_to_end(tmp_path):
     """A form drawn with row rulings and one column divider only (no outer verticals)."""
-    from pathlib import Path
-
-    import pytest
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
     from pipelines.api import extract_records
 
-    font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-    if not font.exists():
-        pytest.skip("fonts-wqy-microhei is not installed")
-    pdfmetrics.registerFont(TTFont("WQY", str(font), subfontIndex=0))
+    from .smallforms import draw_kv_form
+
     path = tmp_path / "open.pdf"
-    c = canvas.Canvas(str(path))
-    c.setFont("WQY", 14)
-    c.drawString(150, 760, "项目支出绩效目标申报表")
-    c.setFont("WQY", 10)
     rows = [("项目名称", "老旧小区加装电梯补贴"), ("主管部门", "区住房保障和房屋管理局"), ("项目总预算", "560000")]
-    top, h = 720, 30
-    c.line(200, top, 200, top - h * len(rows))
-    for k in range(len(rows) + 1):
-        c.line(72, top - h * k, 520, top - h * k)
-    for k, (label, value) in enumerate(rows):
-        c.drawString(78, top - h * k - 19, label)
-        c.drawString(206, top - h * k - 19, value)
-    c.save()
+    draw_kv_form(path, "项目支出绩效目标申报表", rows, columns=(200,))
     (rec,) = extract_records(path)
     assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
     assert rec["fields"]["supervising_dept"] == "区住房保障和房屋管理局"

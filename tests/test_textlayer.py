@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-import pytest
-
 from extract.textfold import fold
 from normalize.text import clean
 
-FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+from .smallforms import draw_kv_form
 
 
 def test_fold_maps_radicals_and_compatibility_ideographs_only():
@@ -20,29 +18,9 @@ def test_fold_maps_radicals_and_compatibility_ideographs_only():
 
 
 def _kangxi_form(path: Path) -> None:
-    pytest.importorskip("reportlab")
-    if not FONT_FILE.exists():
-        pytest.skip("fonts-wqy-microhei is not installed")
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(TTFont("WQY", str(FONT_FILE), subfontIndex=0))
-    c = canvas.Canvas(str(path), pageCompression=0)  # uncompressed: the ToUnicode map is edited below
-    c.setFont("WQY", 14)
-    c.drawString(150, 760, "财政项目支出绩效目标申报表")
-    c.setFont("WQY", 10)
-    c.drawString(72, 735, "（2024年度）")
     rows = [("项目名称", "城市一网统一管理项目"), ("项目总预算", "120000"), ("项目类别", "■经常性项目 □一次性项目")]
-    top, h = 720, 30
-    for x in (72, 200, 520):
-        c.line(x, top, x, top - h * len(rows))
-    for k in range(len(rows) + 1):
-        c.line(72, top - h * k, 520, top - h * k)
-    for k, (label, value) in enumerate(rows):
-        c.drawString(78, top - h * k - 19, label)
-        c.drawString(206, top - h * k - 19, value)
-    c.save()
+    # Uncompressed, so that the ToUnicode map can be edited below.
+    draw_kv_form(path, "财政项目支出绩效目标申报表", rows, subtitle="（2024年度）", compress=False)
     # The page shows the same glyphs; the text layer says ⽬ (U+2F6C) for 目, ⽀ (U+2F40) for 支 and
     # ⼀ (U+2F00) for 一, the way some exporters write it. Same-length edits keep the xref valid.
     data = path.read_bytes()

@@ -150,7 +150,7 @@ def test_a_pool_worker_takes_a_group_signal_quietly(capfd, sig):
         w = pool._spawn()
     finally:
         signal.signal(signal.SIGTERM, old)
-    time.sleep(0.3)  # the worker is waiting for a task
+    time.sleep(1.0)  # the worker has set its handlers and waits for a task
     os.kill(w["proc"].pid, sig)
     w["proc"].join(2 if sig == signal.SIGTERM else 0.5)
     if sig == signal.SIGINT:

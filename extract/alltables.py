@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from .errors import Corrupt
 from .model import Page
-from .pdf import MAX_BYTES, check_file, open_pdfium, read_page, sha256_file
+from .pdf import MAX_BYTES, check_file, open_pdfium, page_text, read_page, sha256_file
 
 # The OCR hook: (page as read from the text layer, its pypdfium2 page) -> the page to keep. It is
 # called for every page read and decides itself which pages go the OCR way (e.g. with
@@ -108,12 +108,7 @@ def ocr_hook(mode: str = "auto", engine: str = "rapidocr") -> OcrHook | None:
     def hook(page: Page, pdfium_page) -> Page:
         from .ocr.route import needs_ocr
 
-        tp = pdfium_page.get_textpage()
-        try:
-            text = tp.get_text_range()
-        finally:
-            tp.close()
-        if not needs_ocr(pdfium_page, text, mode):
+        if not needs_ocr(pdfium_page, page_text(pdfium_page), mode):
             return page
         if not readers:
             from .ocr.engines import get_engine

@@ -155,14 +155,21 @@ def _pdfminer_opinion(path) -> int | str | None:
         return None
 
 
+def page_text(pdfium_page) -> str:
+    """A page's text layer, one text line per line, radicals folded (``textfold``)."""
+    tp = pdfium_page.get_textpage()
+    try:
+        return fold(tp.get_text_range())
+    finally:
+        tp.close()
+
+
 def page_texts(pdf) -> list[str]:
-    """Every page's text layer, one text line per line (the first pass)."""
+    """Every page's text layer (the first pass)."""
     out = []
     for i in range(len(pdf)):
         page = pdf[i]
-        tp = page.get_textpage()
-        out.append(fold(tp.get_text_range()))
-        tp.close()
+        out.append(page_text(page))
         page.close()
     return out
 

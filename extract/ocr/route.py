@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..textfold import fold
-
 MIN_CHARS = 8  # fewer printable characters than this is no text layer
 MAX_BAD_SHARE = 0.10  # replacement, private-use and control characters: unmapped CID fonts
 MIN_GOOD_SHARE = 0.70  # CJK, Latin, digits and common punctuation
@@ -30,8 +28,8 @@ def _bad(ch: str) -> bool:
 
 
 def text_layer_usable(text: str) -> bool:
-    """Whether a page's text layer is real text: enough characters, few unmapped or garbage ones."""
-    text = fold(text)  # Kangxi radicals for common ideographs are real text
+    """Whether a page's text layer (as ``extract.pdf.page_text`` gives it) is real text: enough
+    characters, few unmapped or garbage ones."""
     chars = [ch for ch in text if not ch.isspace()]
     if len(chars) < MIN_CHARS:
         return False

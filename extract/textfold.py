@@ -49,6 +49,14 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
+def unmapped(ch: str) -> bool:
+    """Whether a text layer gave ``ch`` for a glyph it has no Unicode for: U+FFFD, a private-use
+    code, or a control code other than tab and line breaks (unmapped CID fonts)."""
+    o = ord(ch)
+    return (ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or o >= 0xF0000
+            or (o < 0x20 or 0x7F <= o <= 0x9F) and ch not in "\t\n\r")
+
+
 # Check boxes typed in Word/WPS with a symbol font: the text layer has the font's own code (a Latin
 # letter, or the same code in the private-use area at U+F000 + code), not the box the page shows.
 _SYMBOL_BOXES = {

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from extract.textfold import unmapped
+
 LOW_CONFIDENCE = 0.80  # an OCR'd value read with less confidence than this gets a low_confidence flag
 TERMINAL = "。！？!?；;…"
 CLOSERS = "）)》」』】〕]”’"
@@ -55,12 +57,7 @@ _CID = re.compile(r"\(cid:\d+\)")
 def unspellable(v: str) -> int:
     """How many characters of a text-layer value the PDF cannot spell: glyphs without a Unicode
     mapping, which come out as "(cid:123)", U+FFFD, control or private-use characters."""
-    n = len(_CID.findall(v))
-    for ch in _CID.sub("", v):
-        o = ord(ch)
-        if ch == "\ufffd" or (o < 0x20 and ch not in "\n\t") or 0xE000 <= o <= 0xF8FF or o >= 0xF0000:
-            n += 1
-    return n
+    return len(_CID.findall(v)) + sum(map(unmapped, _CID.sub("", v)))
 
 
 def _is_cjk(ch: str) -> bool:

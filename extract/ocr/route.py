@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..textfold import unmapped
+
 MIN_CHARS = 8  # fewer printable characters than this is no text layer
 MAX_BAD_SHARE = 0.10  # replacement, private-use and control characters: unmapped CID fonts
 MIN_GOOD_SHARE = 0.70  # CJK, Latin, digits and common punctuation
@@ -20,11 +22,7 @@ _GOOD_CATEGORIES = {
 
 
 def _bad(ch: str) -> bool:
-    o = ord(ch)
-    if ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or 0xF0000 <= o:
-        return True
-    cat = unicodedata.category(ch)
-    return cat in ("Cc", "Cf", "Co", "Cs", "Cn")
+    return unmapped(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn")
 
 
 def text_layer_usable(text: str) -> bool:

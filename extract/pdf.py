@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import hashlib
+import math
 import mmap
 import os
 import re
@@ -564,12 +565,16 @@ def split_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], lis
 
 def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
     """Whether any glyph is printed twice at (nearly) the same place (fake bold)."""
-    seen = set()
+    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
     for c in chars:
-        key = (c["text"], round(c["x0"] / tol), round(c["top"] / tol))
-        if key in seen:
-            return True
-        seen.add(key)
+        x, y = c["x0"], c["top"]
+        bx, by = math.floor(x / tol), math.floor(y / tol)
+        for dx in (-1, 0, 1):  # a twin within tol can sit in a neighbouring bucket
+            for dy in (-1, 0, 1):
+                for ox, oy in seen.get((c["text"], bx + dx, by + dy), ()):
+                    if abs(ox - x) <= tol and abs(oy - y) <= tol:
+                        return True
+        seen.setdefault((c["text"], bx, by), []).append((x, y))
     return False
 
 

@@ -207,3 +207,15 @@ def test_a_form_without_side_borders_reads_end_to_end(tmp_path):
     assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
     assert rec["fields"]["supervising_dept"] == "区住房保障和房屋管理局"
     assert rec["funding"]["total"] == "560000.00"
+
+
+def test_fake_bold_twins_are_found_across_rounding_edges():
+    from extract.pdf import has_duplicate_chars
+
+    def c(text, x, top):
+        return {"text": text, "x0": x, "top": top}
+
+    assert has_duplicate_chars([c("项", 10.4, 5.0), c("项", 10.7, 5.2)])  # 10 and 11 when rounded
+    assert has_duplicate_chars([c("项", 10.0, 5.49), c("项", 10.3, 5.51)])
+    assert not has_duplicate_chars([c("项", 10.0, 5.0), c("项", 12.5, 5.0)])  # a real repeat: 项项
+    assert not has_duplicate_chars([c("项", 10.0, 5.0), c("目", 10.2, 5.0)])

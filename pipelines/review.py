@@ -30,10 +30,10 @@ from pathlib import Path
 from extract.pdf import sha256_file
 from normalize import schema
 
+from .commands.review import DEFAULT_SCALE
 from .errors import OutputNotWritable, UsageError
 from .outputs import atomic_write
 
-DEFAULT_SCALE = 1.5  # 108 dpi: an A4 page is 893 x 1263 px, small CJK print stays legible
 DEFAULT_FORMAT = "auto"  # per page, the smaller of PNG (16 colours) and JPEG
 JPEG_QUALITY = 70
 PNG_COLOURS = 16

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+DEFAULT_SCALE = 1.5  # 108 dpi: an A4 page is 893 x 1263 px, small CJK print stays legible
+
 HELP = "write a static HTML review site of OUTDIR's filings into OUTDIR/review/ (open index.html from disk)"
 
 
 def add_arguments(parser) -> None:
-    from ..review import DEFAULT_SCALE
-
     parser.add_argument("outdir", metavar="OUTDIR", help="the OUTDIR of a `jixiao extract` run")
     parser.add_argument("--scale", type=float, default=DEFAULT_SCALE,
                         help=f"page image scale, 1 = 72 dpi (default {DEFAULT_SCALE}); images are rendered once")

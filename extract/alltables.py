@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from .errors import Corrupt
 from .model import Page
-from .pdf import MAX_BYTES, check_file, open_pdfium, page_text, read_page, sha256_file
+from .pdf import MAX_BYTES, check_file, open_pdfium, open_plumber, page_text, read_page, sha256_file
 
 # The OCR hook: (page as read from the text layer, its pypdfium2 page) -> the page to keep. It is
 # called for every page read and decides itself which pages go the OCR way (e.g. with
@@ -115,8 +115,7 @@ def ocr_hook(mode: str = "auto", engine: str = "rapidocr") -> OcrHook | None:
             from .ocr.reader import ScanReader
 
             readers.append(ScanReader(get_engine(engine)))
-        reader = readers[0]
-        return reader.complete(reader.probe(pdfium_page, page.number))
+        return readers[0].read(pdfium_page, page.number)
 
     return hook
 
@@ -132,8 +131,6 @@ def read_tables(
     Raises the typed errors of ``extract.errors`` for an input that cannot be read (not a PDF,
     empty, too large, encrypted, corrupt) and ValueError for a malformed page range.
     """
-    import pdfplumber
-
     ranges = parse_pages(pages) if isinstance(pages, str) else pages
     try:
         check_file(path, max_bytes)
@@ -145,21 +142,19 @@ def read_tables(
         wanted, missing = select_pages(ranges, len(pdf))
         out: list[Page] = []
         if wanted:
-            try:
-                plumber = pdfplumber.open(path)
-            except Exception as e:  # pdfminer raises many kinds on damaged files
-                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
-            with plumber:
+            with open_plumber(path) as plumber:
                 for number in wanted:
                     pp = plumber.pages[number - 1]
+                    pdfium_page = pdf[number - 1]
                     try:
-                        page = read_page_all(pp, pdf[number - 1], number)
+                        page = read_page_all(pp, pdfium_page, number)
+                        if ocr is not None:
+                            page = ocr(page, pdfium_page)
                     except _pdf_errors() as e:
                         raise Corrupt(f"page {number} cannot be parsed: {e}") from e
                     finally:
                         pp.close()  # drop its parsed objects: a long PDF is read page by page
-                    if ocr is not None:
-                        page = ocr(page, pdf[number - 1])
+                        pdfium_page.close()
                     out.append(page)
         return TablesDocument(path=str(path), sha256=digest, n_pages=len(pdf), pages=out, missing_pages=missing)
     finally:

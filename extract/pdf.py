@@ -121,6 +121,16 @@ def active_content(path: str | os.PathLike) -> list[str]:
     return sorted(found)
 
 
+def open_plumber(path: str | os.PathLike):
+    """pdfplumber's view of the PDF; a file it cannot parse is Corrupt."""
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(path)
+    except Exception as e:  # pdfminer raises many kinds on damaged files
+        raise Corrupt(f"the PDF cannot be parsed: {e}") from e
+
+
 def open_pdfium(path: str | os.PathLike):
     import pypdfium2 as pdfium
 
@@ -722,12 +732,7 @@ class _PageSource:
 
     def _open_plumber(self):
         if self._plumber is None:
-            import pdfplumber
-
-            try:
-                self._plumber = pdfplumber.open(self.path)
-            except Exception as e:  # pdfminer raises many kinds on damaged files
-                raise Corrupt(f"the PDF cannot be parsed: {e}") from e
+            self._plumber = open_plumber(self.path)
         return self._plumber
 
     def _ocr(self):

@@ -671,20 +671,20 @@ class _PageSource:
     """
 
     def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str):
-        from .ocr.route import needs_ocr
+        from .ocr.route import needs_ocr, page_decides, text_layer_usable
 
         self.path = path
         self.pdf = pdf
-        self.texts = texts
         self.engine_name = engine
         self.form_text = [classify.page_may_be_form(t) for t in texts]
         self.scanned: set[int] = set()
         self.blocked: set[int] = set()  # pages that need OCR when OCR is off
         for i, text in enumerate(texts):
-            if ocr == "auto" and self.form_text[i] or ocr == "always" or not self._quick_usable(text):
+            usable = text_layer_usable(text)
+            if page_decides(usable, ocr, self.form_text[i]):  # else the answer is no: no page load
                 page = pdf[i]
                 try:
-                    if needs_ocr(page, text, ocr, may_be_form=self.form_text[i]):
+                    if needs_ocr(page, text, ocr, may_be_form=self.form_text[i], usable=usable):
                         (self.blocked if ocr == "never" else self.scanned).add(i)
                 finally:
                     page.close()
@@ -692,12 +692,6 @@ class _PageSource:
         self._reader = None
         self._probes: dict[int, object] = {}
         self._full: dict[int, Page] = {}
-
-    @staticmethod
-    def _quick_usable(text: str) -> bool:
-        from .ocr.route import text_layer_usable
-
-        return text_layer_usable(text)
 
     def readable(self, i: int) -> bool:
         return i not in self.blocked

@@ -91,19 +91,27 @@ def has_content(pdfium_page) -> bool:
     return False
 
 
-def needs_ocr(pdfium_page, text: str, mode: str = "auto", may_be_form: bool = False) -> bool:
+def page_decides(usable: bool, mode: str, may_be_form: bool) -> bool:
+    """Whether ``needs_ocr`` has to look at the page's objects (else its answer is False)."""
+    return mode == "always" or not usable or (mode == "auto" and may_be_form)
+
+
+def needs_ocr(pdfium_page, text: str, mode: str = "auto", may_be_form: bool = False,
+              usable: bool | None = None) -> bool:
     """Whether this page is read from its image.
 
     ``always``: every page that shows something. ``auto`` and ``never``: a page whose text layer
     is unusable (none, unmapped CID codes, garbage) but that shows something; with ``auto`` also a
     form-titled page that is one big image (a scan with an OCR layer: its text has no rulings).
-    With ``never`` the caller does not OCR such pages: it reports them.
+    With ``never`` the caller does not OCR such pages: it reports them. ``usable``: the
+    caller's ``text_layer_usable(text)``, when it has it.
     """
-    usable = text_layer_usable(text)
+    if usable is None:
+        usable = text_layer_usable(text)
+    if not page_decides(usable, mode, may_be_form):
+        return False
     if mode == "always":
         return usable or has_content(pdfium_page)
     if not usable:
         return has_content(pdfium_page)
-    if mode == "never" or not may_be_form:
-        return False
     return image_dominated(pdfium_page)

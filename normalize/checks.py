@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from extract.textfold import unmapped
+from extract.words import jieba
 
 LOW_CONFIDENCE = 0.80  # an OCR'd value read with less confidence than this gets a low_confidence flag
 TERMINAL = "。！？!?；;…"
@@ -42,13 +42,6 @@ class Geometry:
     lines: int = 0
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba
 
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -68,7 +61,7 @@ def ends_mid_word(v: str) -> bool:
     """The last word is a lone character cut from a longer one ("区长质量奖成")."""
     if len(v) < 5 or not _is_cjk(v[-1]) or v[-1] in STANDALONE:
         return False
-    toks = _jieba().lcut(v[-12:])
+    toks = jieba().lcut(v[-12:])
     return len(toks) >= 2 and len(toks[-1]) == 1 and len(toks[-2]) >= 2
 
 

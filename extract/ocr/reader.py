@@ -519,12 +519,13 @@ def _with_dashes(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     h = max(b.height, 1)
     flats = [(x, w) for x, y, w, hh, _ in stats[1:].tolist() if hh <= 0.2 * h and w >= 0.6 * h]
     out = list(text)
+
+    def word(ch: str) -> bool:
+        return _is_ideograph(ch) or ch.isdigit()
+
     for k, ch in enumerate(text):
         if ch not in "一—":
             continue
-        def word(ch: str) -> bool:
-            return _is_ideograph(ch) or ch.isdigit()
-
         between = 0 < k < len(text) - 1 and word(text[k - 1]) and word(text[k + 1])
         if not between or _in_word(text, k):
             out[k] = "一"
@@ -538,14 +539,7 @@ def _with_dashes(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
 
 def _in_word(text: str, k: int) -> bool:
     """Whether "一" at k is part of a longer word in its context (jieba's segmentation)."""
-    from functools import lru_cache
-
-    @lru_cache(maxsize=1)
-    def jieba():
-        import jieba as j
-
-        j.setLogLevel(60)
-        return j
+    from ..words import jieba
 
     lo = max(0, k - 4)
     window = text[lo : k] + "一" + text[k + 1 : k + 5]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 # A form's title line: "…绩效目标申报表", "…绩效目标表", optionally with a sheet name and/or year in
 # brackets. A sentence that merely mentions such a table ("详见单位的项目绩效目标表") is not a title.
@@ -26,6 +27,15 @@ def is_title(line: str) -> bool:
     """A form's title line, possibly behind an attachment number ("附件2 …申报表")."""
     t = squash(line)
     return bool(_TITLE.match(t) or _TITLE.match(_PREFIX.sub("", t)))
+
+
+def page_title(lines: Iterable[str], first_row: Callable[[], Iterable[str]] | None = None) -> str | None:
+    """A page's form title: the first title line outside its tables, else one printed inside the
+    first row of its topmost table (``first_row`` gives that row's lines; called only if needed)."""
+    title = next((t for t in lines if is_title(t)), None)
+    if title is None and first_row is not None:
+        title = next((t for t in first_row() if is_title(t)), None)
+    return title
 
 
 def title_parts(line: str) -> tuple[str, str | None]:

@@ -14,6 +14,7 @@ import mmap
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import classify
@@ -360,11 +361,11 @@ def assemble_page(
             Table(page=number, bbox=tuple(round(v, 2) for v in g.bbox), n_rows=g.n_rows, n_cols=g.n_cols, cells=cells)
         )
     lines = build_lines(outside, split_gap=3.0)
-    title = next((ln.text for ln in lines if classify.is_title(ln.text)), None)
-    if title is None and tables:  # a title drawn inside the table's first, bordered row
+    def first_row() -> Iterator[str]:
         first = min(tables, key=lambda t: t.bbox[1])
-        title = next((ln.text for c in first.cells if c.row == 0 for ln in c.lines[:2] if classify.is_title(ln.text)),
-                     None)
+        return (ln.text for c in first.cells if c.row == 0 for ln in c.lines[:2])
+
+    title = classify.page_title((ln.text for ln in lines), first_row if tables else None)
     return Page(number=number, width=width, height=height, lines=lines, tables=tables, title=title)
 
 

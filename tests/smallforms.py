@@ -11,9 +11,10 @@ FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: tuple[float, ...] = (72, 200, 520),
-                 subtitle: str | None = None, compress: bool = True) -> None:
+                 subtitle: str | None = None, compress: bool = True, title_in_table: bool = False) -> None:
     """A title and a two-column ruled table; ``columns``: the x of each vertical ruling drawn
-    (row rulings always run from x=72 to 520)."""
+    (row rulings always run from x=72 to 520). ``title_in_table``: the title is printed in a
+    first row of the table spanning both columns (outer rulings only there)."""
     pytest.importorskip("reportlab")
     if not FONT_FILE.exists():
         pytest.skip("fonts-wqy-microhei is not installed")
@@ -23,12 +24,18 @@ def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: t
 
     pdfmetrics.registerFont(TTFont("WQY", str(FONT_FILE), subfontIndex=0))
     c = canvas.Canvas(str(path), pageCompression=1 if compress else 0)
+    top, h = 720, 30
     c.setFont("WQY", 14)
-    c.drawString(150, 760, title)
+    if title_in_table:
+        c.drawString(150, top + h - 21, title)
+        c.line(72, top + h, 520, top + h)
+        for x in (72, 520):
+            c.line(x, top + h, x, top)
+    else:
+        c.drawString(150, 760, title)
     c.setFont("WQY", 10)
     if subtitle:
         c.drawString(72, 735, subtitle)
-    top, h = 720, 30
     for x in columns:
         c.line(x, top, x, top - h * len(rows))
     for k in range(len(rows) + 1):
@@ -37,3 +44,24 @@ def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: t
         c.drawString(78, top - h * k - 19, label)
         c.drawString(206, top - h * k - 19, value)
     c.save()
+
+
+def scan_of(pdf: Path, out: Path, dpi: int = 300, skew: float = 0.6) -> None:
+    """``pdf`` as a scanner would give it (one degraded JPEG per page, no text layer), made with
+    the same steps as the scanned samples."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from sample_pdfs.make_scans import add_image_page, degrade, jpeg, render_gray
+
+    src, dst = pdfium.PdfDocument(str(pdf)), pdfium.PdfDocument.new()
+    try:
+        for i in range(len(src)):
+            page = src[i]
+            width, height = page.get_size()
+            img = degrade(render_gray(page, dpi), skew, 3.0, 0.0, np.random.default_rng(i))
+            add_image_page(dst, jpeg(img, 75), width, height, i)
+        dst.save(str(out))
+    finally:
+        dst.close()
+        src.close()

@@ -420,3 +420,22 @@ def test_rerun_after_installing_the_engine_does_the_work(tmp_path):
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert len((out / "filings.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_scanned_form_titled_inside_its_table_is_found(tmp_path):
+    """The title printed in the table's first row (no title line above it) starts a form on a
+    scan as it does on a digital page."""
+    from pipelines.api import extract_records
+
+    from .smallforms import draw_kv_form, scan_of
+
+    digital, scanned = tmp_path / "inrow.pdf", tmp_path / "inrow_scan.pdf"
+    rows = [("项目名称", "老旧小区加装电梯补贴"), ("主管部门", "区住房保障和房屋管理局"), ("项目总预算", "560000")]
+    draw_kv_form(digital, "项目支出绩效目标申报表", rows, title_in_table=True)
+    scan_of(digital, scanned)
+    for path in (digital, scanned):
+        (rec,) = extract_records(path)
+        assert rec["form"]["title"] == "项目支出绩效目标申报表"
+        assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
+        assert rec["funding"]["total"] == "560000.00"

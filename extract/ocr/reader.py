@@ -71,7 +71,13 @@ class ScanReader:
         scan.outside = [b for b in scan.outside if self._keep(scan, b)]
         lines = [self._line(scan, b) for b in scan.outside]
         lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
-        title = next((ln.text for ln in lines if classify.is_title(ln.text)), None)
+
+        def first_row() -> list[str]:  # read only when no title stands outside the tables
+            k = min(range(len(scan.tables)), key=lambda i: scan.tables[i].bbox[1])
+            boxes = [b for gc, ls in zip(scan.tables[k].cells, scan.cell_lines[k]) if gc.row == 0 for b in ls[:2]]
+            return [r.text for r in self._read_lines(scan, boxes)]
+
+        title = classify.page_title((ln.text for ln in lines), first_row if scan.tables else None)
         pt = img.pt_per_px
         h, w = img.gray.shape
         # The tables' geometry already (their cells are read by ``complete``).

@@ -126,7 +126,8 @@ def _arrow_schema(name: str):
 
 
 def _typed(value, typ: str):
-    if value in (None, ""):
+    """A cell as its column's type. SPEC: absent is null, present but empty is "" (for text)."""
+    if value is None or value == "" and typ != "string":
         return None
     if typ == "decimal":
         return Decimal(str(value))
@@ -184,13 +185,11 @@ def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
 
 
 def _sql_value(v, typ: str):
-    if v in (None, ""):
-        return None if typ != "string" or v is None else ""
-    if typ == "boolean":
-        return 1 if v else 0
-    if typ == "integer":
+    """``_typed``, in what SQLite stores: decimals as exact text, booleans as 0/1."""
+    v = _typed(v, typ)
+    if isinstance(v, bool):
         return int(v)
-    return str(v)
+    return str(v) if isinstance(v, Decimal) else v
 
 
 # ---------------------------------------------------------------- datapackage.json

@@ -82,6 +82,12 @@ def test_parquet_sqlite_and_datapackage(tmp_path, good_pdfs):
         assert total == (Decimal(rec["funding"]["total"]) if rec["funding"].get("total") else None)
     db = sqlite3.connect(out / "filings.sqlite")
     assert db.execute("SELECT COUNT(*) FROM filings").fetchone()[0] == len(records)
+    # SPEC: a present but empty cell is "", an absent one null, in Parquet and SQLite alike.
+    want_cat = [rec["fields"].get("project_category") for rec in records]
+    assert "" in want_cat
+    assert [None if pd.isna(v) else v for v in df["project_category"]] == want_cat
+    sql_cat = dict(db.execute("SELECT filing_id, project_category FROM filings").fetchall())
+    assert [sql_cat[rec["filing_id"]] for rec in records] == want_cat
     n_ind = sum(len(r["indicators"]) for r in records)
     assert db.execute("SELECT COUNT(*) FROM indicators").fetchone()[0] == n_ind
     pkg = json.loads((out / "datapackage.json").read_text())

@@ -179,12 +179,9 @@ def _open_side(across: list[Seg], along: list[Seg], snap: float, low: bool, hori
     def end(s: Seg) -> float:
         return s.x1 if horizontal else s.y1
 
-    def pos(s: Seg) -> float:
-        return s.x0 if horizontal else s.y0
-
     if not along:
         return None
-    edge = min(pos(s) for s in along) if low else max(pos(s) for s in along)
+    edge = min(start(s) for s in along) if low else max(start(s) for s in along)  # along: x0 or y0
     past = [s for s in across if (start(s) < edge - 3 * snap if low else end(s) > edge + 3 * snap)]
     if len(past) < 2:
         return None

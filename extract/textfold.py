@@ -92,9 +92,8 @@ def fold_chars(chars: list[dict]) -> list[dict]:
     out = []
     for c in chars:
         t = c["text"]
-        if not _FOLDABLE.isdisjoint(t):
-            c = dict(c, text=t.translate(FOLD))
-        elif (box := symbol_box(t, c.get("fontname"))) != t:
-            c = dict(c, text=box)
-        out.append(c)
+        folded = fold(t)
+        if folded is t:
+            folded = symbol_box(t, c.get("fontname"))
+        out.append(c if folded is t else dict(c, text=folded))
     return out

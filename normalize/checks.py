@@ -39,7 +39,6 @@ class Geometry:
     # The first line starts inside the left padding the table's other text keeps: text cut on
     # its left (a centred line wider than its cell).
     head_at_edge: bool = False
-    lines: int = 0
 
 
 

@@ -65,7 +65,7 @@ def _geometry(p: Piece) -> checks.Geometry:
     """Where the piece's last line sits in its cell (only for the cell's last value)."""
     c = p.cell
     if c is None or not p.lines or not p.last:
-        return checks.Geometry(lines=len(p.lines))
+        return checks.Geometry()
     x0, top, x1, bottom = c.bbox
     last = p.lines[-1]
     size = last.size or (last.bbox[3] - last.bbox[1]) or 10.0
@@ -96,7 +96,7 @@ def _geometry(p: Piece) -> checks.Geometry:
         full_last = last.bbox[2] - last.bbox[0] >= widest - 0.6 * size
         long_text = sum(len(ln.text) for ln in p.lines) >= LONG_TEXT
         at_edge = not room_below and (long_text or full_last)
-    return checks.Geometry(at_edge=at_edge, near_edge=near_edge, head_at_edge=head_at_edge, lines=len(p.lines))
+    return checks.Geometry(at_edge=at_edge, near_edge=near_edge, head_at_edge=head_at_edge)
 
 
 class RecordBuilder:

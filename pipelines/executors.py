@@ -196,13 +196,11 @@ def _reachable(address: str) -> None:
         raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from e
 
 
-def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0,
-            in_process: bool = False) -> Iterator[tuple[str, dict]]:
+def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0
+            ) -> Iterator[tuple[str, dict]]:
     if not tasks:
         return iter(())
     if executor == "local":
-        if in_process:
-            return (run_task(t) for t in tasks)
         return LocalPool(jobs, timeout, mem_bytes).run(tasks)
     if executor == "dask-local":
         return run_dask(tasks, None, jobs)

@@ -65,9 +65,6 @@ class SiteSummary:
         return self.root / "index.html"
 
 
-write = atomic_write  # readable by others, as a web page should be
-
-
 def e(v) -> str:
     return html.escape("" if v is None else str(v), quote=True)
 
@@ -255,7 +252,7 @@ class PageImages:
                 for old in self.dir.glob(f"{key}.*"):  # an image of another scale or format
                     old.unlink()
                 name = f"{key}.{ext}"
-                write(self.dir / name, data)
+                atomic_write(self.dir / name, data)
                 w_pt, h_pt = round(w_pt, 3), round(h_pt, 3)
                 self.manifest[key] = {"file": name, "scale": self.scale, "format": self.fmt, "w_pt": w_pt,
                                       "h_pt": h_pt, "w_px": img.width, "h_px": img.height}
@@ -266,7 +263,7 @@ class PageImages:
         return out
 
     def save(self) -> None:
-        write(self.dir / MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode())
+        atomic_write(self.dir / MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode())
 
 
 # ---------------------------------------------------------------- the field table
@@ -369,7 +366,6 @@ class Box:
     bbox: tuple[float, float, float, float]
     area: bool = False  # the union of a group's boxes (a flag on "cost_items" and the like)
     codes: list[str] = field(default_factory=list)
-    title: str = ""
 
 
 def _children(prov: dict, path: str) -> list[tuple[str, dict]]:
@@ -665,7 +661,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
     try:
         for name in ASSETS:
             data = resources.files("pipelines").joinpath("review_assets", name).read_bytes()
-            write(root / "assets" / name, data)
+            atomic_write(root / "assets" / name, data)
         images = PageImages(root, scale, fmt)
         ledger = ledger_sources(out)
         by_source: dict[str, dict[int, PageImage]] = {}
@@ -688,9 +684,9 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
             digest = (rec.get("source") or {}).get("sha256") or ""
             page = filing_page(rec, by_source.get(digest, {}), ids[n - 1] if n else None,
                                ids[n + 1] if n + 1 < len(ids) else None)
-            write(root / "filings" / f"{ids[n]}.html", page.encode("utf-8"))
+            atomic_write(root / "filings" / f"{ids[n]}.html", page.encode("utf-8"))
         title = out.resolve().name
-        write(root / "index.html", index_page(records, failures, title, summary.missing_sources).encode("utf-8"))
+        atomic_write(root / "index.html", index_page(records, failures, title, summary.missing_sources).encode("utf-8"))
         # what the records no longer need: pages of filings and images of sources that left OUTDIR
         current = set(ids)
         for f in (root / "filings").glob("*.html"):

@@ -12,15 +12,15 @@ from normalize.checks import (
     unbalanced_brackets,
 )
 
-FULL = Geometry(at_edge=True, lines=3)
-FREE = Geometry(at_edge=False, lines=3)
+FULL = Geometry(at_edge=True)
+FREE = Geometry(at_edge=False)
 
 
 def test_tail_cues():
     assert truncated_tail("因此项目实施目标较", FREE)  # function word
     assert truncated_tail("力争孵化10家企业，为", FREE)
     assert truncated_tail("增强我区", FULL)  # runs to the edge of a full cell
-    assert truncated_tail("区长质量奖成", Geometry(near_edge=True, lines=1))  # a word cut at the edge
+    assert truncated_tail("区长质量奖成", Geometry(near_edge=True))  # a word cut at the edge
     assert truncated_tail("区长质量奖成", FREE) is None  # far from the edge: no evidence of a cut
 
 

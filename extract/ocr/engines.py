@@ -100,7 +100,6 @@ class RapidOcrEngine(Engine):
 
     name = "rapidocr"
     BATCH = 6
-    HEIGHT = 48  # the recognition model's input height
 
     def __init__(self) -> None:
         try:

@@ -24,7 +24,6 @@ class PageImage:
     pt_per_px: float
     rotation: int = 0  # degrees clockwise the image was turned to make it upright
     skew: float = 0.0  # degrees the image was rotated to straighten it
-    source: str = "rendered"  # or "embedded"
 
     @property
     def dpi(self) -> float:
@@ -103,13 +102,13 @@ def load_page_image(pdfium_page, dpi: int = DPI, max_pixels: int = MAX_PIXELS) -
                 if abs(sx - sy) > 0.02 * sx:  # non-square pixels: make them square
                     gray = cv2.resize(gray, (w, max(1, round(height / sx))), interpolation=cv2.INTER_AREA)
                 gray, pt = _fit(gray, sx, max_pixels)
-                return PageImage(gray=gray, pt_per_px=pt, source="embedded")
+                return PageImage(gray=gray, pt_per_px=pt)
         except Exception:
             pass  # an image pdfium cannot hand over raw: render the page instead
     scale = min(dpi / 72.0, math.sqrt(max_pixels / max(width * height, 1.0)))
     bitmap = pdfium_page.render(scale=scale, grayscale=True)
     gray = _to_gray(bitmap.to_numpy())
-    return PageImage(gray=gray, pt_per_px=width / gray.shape[1], source="rendered")
+    return PageImage(gray=gray, pt_per_px=width / gray.shape[1])
 
 
 # ---------------------------------------------------------------- binarising

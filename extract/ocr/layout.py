@@ -6,7 +6,7 @@ Cells are the holes between ruling lines: the lines found here become ``Seg``s i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -16,7 +16,6 @@ from ..grid import GridTable, Seg, find_tables
 H_KERNEL_PT = 16.0  # a horizontal run of ink longer than this is a ruling
 V_KERNEL_PT = 12.0  # a vertical one (cells are taller than any character stroke in them)
 BOX_CHARS = {"□": "empty", "☐": "empty", "口": "empty", "☑": "ticked", "☒": "ticked", "▣": "ticked", "■": "filled"}
-TICK_CHARS = "√✓✔"
 
 
 @dataclass
@@ -100,7 +99,6 @@ class LineBox:
     y1: int
     text: str = ""
     confidence: float = 1.0
-    marks: list[Mark] = field(default_factory=list)
     # Set by the reader: the character pitch, the first and last characters' centres (x, in the
     # line image), and the first and last characters' advance-box edges (page pixels).
     pitch: float | None = None
@@ -128,8 +126,9 @@ class Mark:
         return {"empty": "□", "ticked": "☑", "filled": "■", "tick": "√"}[self.kind]
 
 
-def _runs(profile: np.ndarray, min_value: int = 1) -> list[tuple[int, int]]:
-    on = profile >= min_value
+def runs(on: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of true (non-zero) values."""
+    on = on.astype(bool)
     if not on.any():
         return []
     edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
@@ -146,7 +145,7 @@ def find_lines(ink: np.ndarray, x0: int, y0: int, split_gap: float | None = None
     if ink.size == 0:
         return []
     rows = (ink > 0).sum(axis=1)
-    bands = _runs(rows)
+    bands = runs(rows)
     if not bands:
         return []
     # Join bands split by a gap inside a line (三, 二, punctuation below the middle).
@@ -166,7 +165,7 @@ def find_lines(ink: np.ndarray, x0: int, y0: int, split_gap: float | None = None
     for a, b in merged:
         band = ink[a:b]
         cols = (band > 0).sum(axis=0)
-        pieces = _runs(cols)
+        pieces = runs(cols)
         if not pieces:
             continue
         h = b - a

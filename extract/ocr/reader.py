@@ -387,7 +387,7 @@ def _with_spaces_rough(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -
     h = max(b.height, 1)
     mids = [(pos[k] + pos[k + 1]) / 2 - offset for k in range(len(text) - 1)]
     at: set[int] = set()
-    for a, e in _blank_runs(cols):
+    for a, e in lay.runs(~cols):
         if a <= inked[0] or e > inked[-1] or e - a <= 0.36 * h:
             continue
         k = min(range(len(mids)), key=lambda k: abs(mids[k] - (a + e) / 2))
@@ -419,12 +419,6 @@ def _line_ink(r: Recognized, b: lay.LineBox, scan: Scan):
     return text, pos, cols, inked
 
 
-def _blank_runs(cols: np.ndarray) -> list[tuple[int, int]]:
-    blank = np.concatenate(([0], (~cols).astype(np.int8), [0]))
-    edges = np.flatnonzero(np.diff(blank))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
-
-
 def _gap_near(runs: list[tuple[int, int]], lo: float, hi: float) -> tuple[int, int] | None:
     """The blank run between two character positions, nearest to their middle."""
     mid = (lo + hi) / 2
@@ -452,7 +446,7 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
         pos = [x for k, x in enumerate(pos) if k not in drop]
         if len(text) < 2:
             return Recognized(text, r.confidence, pos, None)
-    runs = _blank_runs(cols)
+    runs = lay.runs(~cols)
     h = max(b.height, 1)
     n = len(text)
     p = [x - offset for x in pos]

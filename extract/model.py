@@ -83,3 +83,4 @@ class Document(BaseModel):
     pages: list[Page]  # the pages that can be forms (others are skipped early)
     skipped_pages: int = 0
     unread_pages: list[int] = Field(default_factory=list)  # pages that needed OCR while it was off
+    actions: list[str] = Field(default_factory=list)  # JavaScript, Launch, …: noted, never run

@@ -36,33 +36,30 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
-    """Cheap checks before any parser sees the file."""
+def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> list[str]:
+    """Cheap checks before any parser sees the file, in one pass over its bytes; returns the
+    actions it carries (``active_content``)."""
     size = Path(path).stat().st_size
     if size == 0:
         raise Empty("the file is empty (0 bytes)")
     if size > max_bytes:
         raise TooLarge(f"{size} bytes is over the limit of {max_bytes}")
-    with open(path, "rb") as f:
-        head = f.read(_HEADER_WINDOW)
-        f.seek(max(0, size - _TAIL_WINDOW))
-        tail = f.read()
-    if b"%PDF-" not in head:
-        raise NotAPdf("no %PDF- header: this is not a PDF file")
-    if b"%%EOF" not in tail and not _eof_before_padding(path, size):
-        raise Corrupt("the file is truncated: it does not end with %%EOF")
-    check_bombs(path)
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        if b"%PDF-" not in m[:_HEADER_WINDOW]:
+            raise NotAPdf("no %PDF- header: this is not a PDF file")
+        if m.find(b"%%EOF", max(0, size - _TAIL_WINDOW)) < 0 and not _eof_before_padding(m):
+            raise Corrupt("the file is truncated: it does not end with %%EOF")
+        check_bombs(m)
+        return active_content(m)
 
 
 _PADDING_WINDOW = 1 << 20
 
 
-def _eof_before_padding(path: str | os.PathLike, size: int) -> bool:
+def _eof_before_padding(m: mmap.mmap) -> bool:
     """Whether %%EOF comes before some padding or junk at the end (a scanner or a document system
     padding the file to a block size, a mail gateway appending text): readers accept such files."""
-    with open(path, "rb") as f:
-        f.seek(max(0, size - _PADDING_WINDOW))
-        tail = f.read()
+    tail = m[max(0, len(m) - _PADDING_WINDOW):]
     at = tail.rfind(b"%%EOF")
     # A file cut off after an earlier %%EOF (a linearized file's first part, an earlier revision)
     # still has PDF objects after it; padding and appended junk have none.
@@ -73,49 +70,42 @@ BOMB_BYTES = 256 * 1024 * 1024  # one stream inflating past this is a decompress
 _STREAM = re.compile(rb"stream\r?\n")
 
 
-def check_bombs(path: str | os.PathLike, min_compressed: int = 32 * 1024) -> None:
-    """Refuse a file with a Flate stream that inflates past BOMB_BYTES, before any parser does."""
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        pos = 0
-        while True:
-            hit = _STREAM.search(m, pos)
-            if not hit:
-                return
-            start = hit.end()
-            end = m.find(b"endstream", start)
-            if end < 0:
-                return
-            pos = end + 9
-            if end - start < min_compressed:
-                continue
-            d = zlib.decompressobj()
-            total = 0
-            try:
-                for i in range(start, end, 1 << 16):
-                    total += len(d.decompress(m[i : min(i + (1 << 16), end)], BOMB_BYTES + 1 - total))
-                    if total > BOMB_BYTES or d.unconsumed_tail:
-                        raise TooLarge(
-                            f"a compressed stream of {end - start} bytes inflates past {BOMB_BYTES >> 20} MiB"
-                            " (decompression bomb)"
-                        )
-            except zlib.error:
-                continue
+def check_bombs(m: mmap.mmap, min_compressed: int = 32 * 1024) -> None:
+    """Refuse a file (its bytes, mapped) with a Flate stream that inflates past BOMB_BYTES,
+    before any parser does."""
+    pos = 0
+    while True:
+        hit = _STREAM.search(m, pos)
+        if not hit:
+            return
+        start = hit.end()
+        end = m.find(b"endstream", start)
+        if end < 0:
+            return
+        pos = end + 9
+        if end - start < min_compressed:
+            continue
+        d = zlib.decompressobj()
+        total = 0
+        try:
+            for i in range(start, end, 1 << 16):
+                total += len(d.decompress(m[i : min(i + (1 << 16), end)], BOMB_BYTES + 1 - total))
+                if total > BOMB_BYTES or d.unconsumed_tail:
+                    raise TooLarge(
+                        f"a compressed stream of {end - start} bytes inflates past {BOMB_BYTES >> 20} MiB"
+                        " (decompression bomb)"
+                    )
+        except zlib.error:
+            continue
 
 
 _ACTIONS = (b"/JavaScript", b"/JS", b"/Launch", b"/SubmitForm", b"/ImportData")
 
 
-def active_content(path: str | os.PathLike) -> list[str]:
-    """Actions the PDF carries (JavaScript, Launch, …). jixiao never runs them; it notes them."""
-    found = set()
-    with open(path, "rb") as f:
-        prev = b""
-        for block in iter(lambda: f.read(1 << 20), b""):
-            chunk = prev + block
-            for name in _ACTIONS:
-                if name in chunk:
-                    found.add(name.decode().lstrip("/"))
-            prev = block[-16:]
+def active_content(m: mmap.mmap) -> list[str]:
+    """Actions the PDF (its bytes, mapped) carries (JavaScript, Launch, …). jixiao never runs
+    them; it notes them."""
+    found = {name.decode().lstrip("/") for name in _ACTIONS if m.find(name) >= 0}
     if "JS" in found:
         found.discard("JS")
         found.add("JavaScript")
@@ -622,7 +612,7 @@ def read_document(
     by OCR (``ocr="auto"``); ``"always"`` OCRs every page, ``"never"`` none (a PDF whose only
     readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR engine.
     """
-    check_file(path, max_bytes)
+    actions = check_file(path, max_bytes)
     digest = sha256 or sha256_file(path)  # a caller that hashed the file already passes it
     pdf = open_pdfium(path)
     try:
@@ -655,7 +645,7 @@ def read_document(
             )
         return Document(
             path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),
-            unread_pages=sorted(i + 1 for i in src.blocked),
+            unread_pages=sorted(i + 1 for i in src.blocked), actions=actions,
         )
     finally:
         pdf.close()

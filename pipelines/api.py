@@ -75,7 +75,7 @@ def process_file(
 
     ``sha256``: the file's hash when the caller has it already (the batch driver does).
     """
-    from extract.pdf import active_content, read_document, sha256_file
+    from extract.pdf import read_document, sha256_file
     from normalize.record import records_from_document
 
     options = options or Options()
@@ -84,13 +84,12 @@ def process_file(
     result = FileResult(source_file=name)
     try:
         result.source_sha256 = sha256 or sha256_file(path)
-        actions = active_content(path)
-        if actions:
-            result.soft_errors.append(f"the PDF carries {', '.join(actions)} actions (not executed)")
         with _deadline(options.timeout):
             doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
                                 sha256=result.source_sha256)
             records = records_from_document(doc, name)
+        if doc.actions:
+            result.soft_errors.append(f"the PDF carries {', '.join(doc.actions)} actions (not executed)")
         result.records = [r.to_json() for r in records]
         result.pages = doc.n_pages
         result.form_pages = len(doc.pages)

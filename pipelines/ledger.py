@@ -74,8 +74,7 @@ class Ledger:
         if not rows:
             return
         now = time.time()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO results (sha256, version, config, status, source_file, result, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

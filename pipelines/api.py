@@ -68,6 +68,15 @@ def _on_alarm(signum, frame):
     raise Timeout("the input took longer than the --timeout limit")
 
 
+def failure_of(e: Exception) -> tuple[str, str]:
+    """(error_class, message) of an input that failed with ``e``."""
+    if isinstance(e, InputError):
+        return e.error_class, str(e)
+    if isinstance(e, MemoryError):
+        return "too_large", "ran out of memory reading this input"
+    return "internal", f"{type(e).__name__}: {e}"
+
+
 def process_file(
     path: str, options: Options | None = None, display_name: str | None = None, sha256: str | None = None
 ) -> FileResult:
@@ -97,19 +106,10 @@ def process_file(
             result.status = "partial"
             pages = ",".join(map(str, doc.unread_pages))
             result.soft_errors.append(f"page(s) {pages} have no usable text layer and were not read (--ocr never)")
-    except InputError as e:
+    except Exception as e:  # MemoryError too; a bug of ours must not stop the batch either
         result.missing_dependency = isinstance(e, EngineMissing)
         result.status = "failure"
-        result.error_class = e.error_class
-        result.message = str(e)
-    except MemoryError:
-        result.status = "failure"
-        result.error_class = "too_large"
-        result.message = "ran out of memory reading this input"
-    except Exception as e:  # a bug of ours must not stop the batch either
-        result.status = "failure"
-        result.error_class = "internal"
-        result.message = f"{type(e).__name__}: {e}"
+        result.error_class, result.message = failure_of(e)
     result.seconds = round(time.perf_counter() - t0, 4)
     return result
 

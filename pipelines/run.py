@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import __version__
@@ -80,12 +80,14 @@ def prepare_outdir(outdir: Path) -> None:
         raise OutputNotWritable(f"cannot write to {outdir}: {e.strerror or e}") from e
 
 
-def parse_formats(text: str) -> set[str]:
+def parse_formats(text: str, allowed: Iterable[str] = FORMATS) -> set[str]:
+    """The formats named in "jsonl,csv,…"; a name not in ``allowed`` is a usage error."""
     formats = {f.strip().lower() for f in text.split(",") if f.strip()}
-    unknown = formats - FORMATS
+    unknown = formats - set(allowed)
     if unknown or not formats:
         names = ", ".join(sorted(unknown)) or "(none)"
-        raise UsageError(f"unknown format(s): {names}; choose from {', '.join(sorted(FORMATS))}")
+        choices = ", ".join(allowed if isinstance(allowed, (list, tuple)) else sorted(allowed))
+        raise UsageError(f"unknown format(s): {names}; choose from {choices}")
     return formats
 
 

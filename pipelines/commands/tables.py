@@ -26,50 +26,29 @@ def add_arguments(p) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
-def parse_formats(text: str) -> set[str]:
-    from ..tables_out import FORMATS
-
-    formats = {f.strip().lower() for f in text.split(",") if f.strip()}
-    unknown = formats - set(FORMATS)
-    if unknown or not formats:
-        names = ", ".join(sorted(unknown)) or "(none)"
-        raise UsageError(f"unknown format(s): {names}; choose from {', '.join(FORMATS)}")
-    return formats
-
-
-def ocr_hook(args):
-    """The OCR hook for scanned pages (extract.alltables.OcrHook), or None with --ocr never."""
-    from extract.alltables import ocr_hook as hook
-
-    return hook(args.ocr, args.ocr_engine)
-
-
 def _read(path: Path, ranges, hook):
     """(document, None) or (None, (error_class, message)): a bad input never raises."""
     from extract.alltables import read_tables
-    from extract.errors import EngineMissing, InputError
+    from extract.errors import EngineMissing
 
+    from ..api import failure_of
     from ..errors import MissingDependency
 
     try:
         return read_tables(path, ranges, ocr=hook), None
     except EngineMissing as e:  # the chosen OCR engine is not installed: the whole run stops (3)
         raise MissingDependency(str(e)) from e
-    except InputError as e:
-        return None, (e.error_class, str(e))
-    except MemoryError:
-        return None, ("too_large", "ran out of memory reading this input")
-    except Exception as e:  # a bug of ours must not stop the other inputs either
-        return None, ("internal", f"{type(e).__name__}: {e}")
+    except Exception as e:  # MemoryError too; a bug of ours must not stop the other inputs either
+        return None, failure_of(e)
 
 
 def run(args) -> int:
-    from extract.alltables import parse_pages
+    from extract.alltables import ocr_hook, parse_pages
 
-    from ..run import discover, prepare_outdir
-    from ..tables_out import write_document
+    from ..run import discover, parse_formats, prepare_outdir
+    from ..tables_out import FORMATS, write_document
 
-    formats = parse_formats(args.format)
+    formats = parse_formats(args.format, FORMATS)
     try:
         ranges = parse_pages(args.pages) if args.pages else None
     except ValueError as e:
@@ -77,7 +56,7 @@ def run(args) -> int:
     files = discover(args.inputs)
     outdir = Path(args.outdir)
     prepare_outdir(outdir)
-    hook = ocr_hook(args)
+    hook = ocr_hook(args.ocr, args.ocr_engine)  # None with --ocr never
     say = (lambda *a, **k: None) if args.quiet else print
     failed = n_tables = 0
     stems: set[str] = set()

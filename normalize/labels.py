@@ -109,6 +109,23 @@ class LabelTable:
     def aliases(self, kind: str) -> dict[str, tuple[str, ...]]:
         return self.entries.get(kind, {})
 
+    # Record keys whose label is a shared one: 其中：财政资金 under a total or an annual row, one
+    # 阶段 header over the three stage columns (the assembler's mapping, read backwards).
+    _SHARED = {
+        ("funding", "total_fiscal"): ("funding_contextual", "fiscal"),
+        ("funding", "total_other"): ("funding_contextual", "other"),
+        ("funding", "annual_other"): ("funding_contextual", "other"),
+        ("safeguard_columns", "stage_planning"): ("safeguard_columns", "stages"),
+        ("safeguard_columns", "stage_implementation"): ("safeguard_columns", "stages"),
+        ("safeguard_columns", "stage_closing"): ("safeguard_columns", "stages"),
+    }
+
+    def typical_label(self, kind: str, key: str) -> str:
+        """The usual printed label of a record key ("" if the table has none)."""
+        kind2, key2 = self._SHARED.get((kind, key), (kind, key))
+        aliases = self.aliases(kind2).get(key2) or self.aliases(kind).get(key) or ()
+        return aliases[0] if aliases else ""
+
     def column(self, text: str, kind: str) -> str | None:
         """The column key a header cell stands for within one block (indicator, cost, safeguard)."""
         if not text or len(text) > 30:

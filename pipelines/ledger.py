@@ -89,6 +89,26 @@ class Ledger:
         return _Transaction(self.db)
 
 
+def seen_by_hash(path: str | Path) -> dict[str, list[tuple[Path, int, int]]]:
+    """sha256 → [(file path, size, mtime_ns)] as a ledger last saw them, read only (the review site
+    finds sources by it); empty when there is no ledger or it cannot be read."""
+    db = Path(path)
+    if not db.is_file():
+        return {}
+    try:
+        con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT path, sha256, size, mtime_ns FROM seen").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+    found: dict[str, list[tuple[Path, int, int]]] = {}
+    for file, digest, size, mtime in rows:
+        found.setdefault(digest, []).append((Path(file), size, mtime))
+    return found
+
+
 class _Transaction:
     def __init__(self, db):
         self.db = db

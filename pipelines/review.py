@@ -20,9 +20,8 @@ import html
 import io
 import json
 import re
-import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,9 @@ from normalize import schema
 
 from .commands.review import DEFAULT_SCALE
 from .errors import OutputNotWritable, UsageError
+from .ledger import seen_by_hash
 from .outputs import atomic_write
+from .run import discover
 
 DEFAULT_FORMAT = "auto"  # per page, the smaller of PNG (16 colours) and JPEG
 JPEG_QUALITY = 70
@@ -124,27 +125,11 @@ def _sha256(path: Path) -> str:
     return _HASHES[key]
 
 
-def ledger_sources(out: Path) -> dict[str, list[tuple[Path, int, int]]]:
-    """sha256 → [(path, size, mtime_ns)] from the ledger's ``seen`` table (empty if there is none)."""
-    db = out / "ledger.sqlite"
-    if not db.is_file():
-        return {}
-    found: dict[str, list[tuple[Path, int, int]]] = {}
-    try:
-        con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            rows = con.execute("SELECT path, sha256, size, mtime_ns FROM seen").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return {}
-    for path, digest, size, mtime in rows:
-        found.setdefault(digest, []).append((Path(path), size, mtime))
-    return found
-
-
-def find_source(digest: str, name: str, ledger: dict, pdf_dirs: Iterable[Path]) -> Path | None:
-    """The PDF whose bytes are ``digest``: a ledger path (checked), else one under ``pdf_dirs``."""
+def find_source(digest: str, name: str, ledger: dict, pdf_dirs: Iterable[Path],
+                listed: dict[Path, list[Path]] | None = None) -> Path | None:
+    """The PDF whose bytes are ``digest``: a ledger path (``ledger.seen_by_hash``, checked), else
+    one under ``pdf_dirs`` (``listed`` keeps each directory's PDFs between calls)."""
+    listed = {} if listed is None else listed
     for path, size, mtime in ledger.get(digest, []):
         try:
             st = path.stat()
@@ -157,8 +142,10 @@ def find_source(digest: str, name: str, ledger: dict, pdf_dirs: Iterable[Path]) 
             continue
     for d in pdf_dirs:
         d = Path(d)
+        if d not in listed:
+            listed[d] = discover([str(d)])
         cands = [d / name] if (d / name).is_file() else []
-        cands += sorted(p for p in d.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf" and p.name != name)
+        cands += [p for p in listed[d] if p.name != name]
         for p in cands:
             try:
                 if _sha256(p) == digest:
@@ -269,32 +256,6 @@ class PageImages:
 # ---------------------------------------------------------------- the field table
 
 
-def _labels() -> Callable[[str, str], str]:
-    """A typical printed label for a key (from the label table), for where the record keeps none."""
-    try:
-        from normalize.labels import TABLE
-
-        entries = TABLE.entries
-    except Exception:  # the table is another module's business; the site works without it
-        entries = {}
-
-    special = {
-        ("funding", "total_fiscal"): ("funding_contextual", "fiscal"),
-        ("funding", "total_other"): ("funding_contextual", "other"),
-        ("funding", "annual_other"): ("funding_contextual", "other"),
-        ("safeguard_columns", "stage_planning"): ("safeguard_columns", "stages"),
-        ("safeguard_columns", "stage_implementation"): ("safeguard_columns", "stages"),
-        ("safeguard_columns", "stage_closing"): ("safeguard_columns", "stages"),
-    }
-
-    def label(kind: str, key: str) -> str:
-        kind2, key2 = special.get((kind, key), (kind, key))
-        aliases = entries.get(kind2, {}).get(key2) or entries.get(kind, {}).get(key) or ()
-        return aliases[0] if aliases else ""
-
-    return label
-
-
 @dataclass
 class Row:
     path: str
@@ -315,7 +276,9 @@ def _fmt(v) -> str:
 
 def value_rows(rec: dict) -> list[Row]:
     """Every extracted value of a record, in form order, with the path its provenance is keyed by."""
-    label = _labels()
+    from normalize.labels import TABLE
+
+    label = TABLE.typical_label
     rows: list[Row] = []
     fields = rec.get("fields") or {}
     for k in [*schema.FIELD_KEYS, *(k for k in fields if k not in schema.FIELD_KEYS)]:
@@ -663,7 +626,8 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
             data = resources.files("pipelines").joinpath("review_assets", name).read_bytes()
             atomic_write(root / "assets" / name, data)
         images = PageImages(root, scale, fmt)
-        ledger = ledger_sources(out)
+        ledger = seen_by_hash(out / "ledger.sqlite")
+        listed: dict[Path, list[Path]] = {}
         by_source: dict[str, dict[int, PageImage]] = {}
         for rec in records:
             src = rec.get("source") or {}
@@ -675,7 +639,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
                 cached = {p: images.cached(digest, p) for p in want}
                 source = None
                 if not all(cached.values()):
-                    source = find_source(digest, src.get("file", ""), ledger, pdf_dirs)
+                    source = find_source(digest, src.get("file", ""), ledger, pdf_dirs, listed)
                     if source is None and src.get("file") not in summary.missing_sources:
                         summary.missing_sources.append(src.get("file", digest[:12]))
                 have.update(images.get(digest, want, source))

@@ -272,3 +272,25 @@ def test_screenshot_of_a_filing_page_is_not_blank(site, browser):
     target = os.environ.get("JIXIAO_REVIEW_SCREENSHOT")
     if target:
         img.quantize(64).save(target, optimize=True)
+
+
+def test_moved_sources_are_found_with_pdf_dir(tmp_path, capsys):
+    """Sources moved after the run: reported missing, then found by their bytes under --pdf-dir
+    (renamed, in a subdirectory)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    pdf = INPUTS[0]
+    shutil.copy(pdf, src / pdf.name)
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "--jobs", "1", "-q"]) == 0
+    moved = tmp_path / "archive" / "2026"
+    moved.mkdir(parents=True)
+    (src / pdf.name).rename(moved / "renamed.pdf")
+    (tmp_path / "archive" / "other.pdf").write_bytes(INPUTS[-1].read_bytes())  # not the source
+    capsys.readouterr()
+    assert main(["review", str(out)]) == 0
+    assert f"not found for {pdf.name}" in capsys.readouterr().err  # named as missing
+    assert not list((out / "review" / "pages").glob("*.*g"))
+    assert main(["review", str(out), "--pdf-dir", str(tmp_path / "archive")]) == 0
+    assert "not found" not in capsys.readouterr().err
+    assert list((out / "review" / "pages").glob("*.*g"))

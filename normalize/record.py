@@ -127,7 +127,9 @@ class RecordBuilder:
         self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3),
                                      label=p.label or None)
 
-    def text_checks(self, path: str, p: Piece, others: list[str]) -> None:
+    def text_checks(self, path: str, p: Piece, others: list[str], metric: bool = False) -> None:
+        """Flags of a text value; ``metric``: an indicator's name, which may also be cut before
+        its suffix (…满意 for …满意度)."""
         v = p.text
         c = p.cell
         if c is not None and (p.first and c.hidden_before or p.last and c.hidden_after):
@@ -141,6 +143,8 @@ class RecordBuilder:
         why = checks.truncated_tail(v, geom, tail_cut)
         if why is None and p.last and p.cell is not None and p.cell.hidden_after:
             why = "the cell hides the rest of the text"
+        if why is None and metric:
+            why = checks.metric_cut(v, TABLE.metric_stems)
         if why:
             self.flag("truncated_tail", path, p.page, why)
         why = checks.truncated_head(v, head_cut, geom)
@@ -259,12 +263,7 @@ class RecordBuilder:
                 path = f"indicators[{i}].{key}"
                 self.provenance(path, p)
                 if key in ("level3", "remark"):
-                    self.text_checks(path, p, long_texts)
-                if key == "level3" and p.text and not any(f.path == path and f.code == "truncated_tail"
-                                                          for f in self.flags):
-                    why = checks.metric_cut(p.text, TABLE.metric_stems)
-                    if why:
-                        self.flag("truncated_tail", path, p.page, why)
+                    self.text_checks(path, p, long_texts, metric=key == "level3")
             out.append(row)
         return out
 

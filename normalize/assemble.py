@@ -82,6 +82,8 @@ def piece_of(lines: list[Line], page: int, cell: Cell | None, **kw) -> Piece:
     return Piece(text=text, page=page, bbox=bbox, cell=cell, lines=list(lines), confidence=conf, method=method, **kw)
 
 
+_YEAR_LINE = re.compile(r"[（(]?\d{4}年度?[）)]?")  # "（2024年）" alone (spaces squashed)
+
 def cell_text(cell: Cell) -> str:
     return join_lines([ln.text for ln in cell.lines])
 
@@ -158,7 +160,7 @@ class SheetReader:
             path = f"fields.{m.key}"
         elif m.kind == "funding":
             path = f"funding.{m.key}"
-            self.sheet.unit = self.sheet.unit or unit_in(label)
+            self.note_unit(label)
             if m.key in ("total", "annual"):
                 self.funding_ctx = m.key
                 if label_box is not None:
@@ -174,19 +176,23 @@ class SheetReader:
         elif piece.text and piece.text != self.sheet.values[path].text:
             self.sheet.unmapped.append((f"{label} (second value)", piece))
 
+    def note_unit(self, text: str) -> None:
+        """The sheet's money unit, from the first text that names one."""
+        self.sheet.unit = self.sheet.unit or unit_in(text)
+
     def form_header(self, text: str) -> bool:
         """A title, year or money-unit line printed inside the table: read, not a value."""
         if classify.is_title(text):
             return True
         squashed = classify.squash(text)
-        if re.fullmatch(r"[（(]?\d{4}\s*年度?[）)]?", squashed):
+        if _YEAR_LINE.fullmatch(squashed):
             self.sheet.year = self.sheet.year or classify.year_of(squashed)
             return True
         sp = split_label(text)
         if sp:
             m = label_match(sp[0], fuzzy=False)
             if m and m.kind == "sections" and m.key == "amount_unit":
-                self.sheet.unit = self.sheet.unit or unit_in(sp[1])
+                self.note_unit(sp[1])
                 return True
         return False
 
@@ -200,7 +206,7 @@ class SheetReader:
 
     def section(self, m: Match, text: str) -> None:
         if m.key == "funding":
-            self.sheet.unit = self.sheet.unit or unit_in(text)
+            self.note_unit(text)
         elif m.key != "amount_unit":
             self.funding_ctx = None
 
@@ -226,7 +232,7 @@ class SheetReader:
                     skip.add(i + 1)
             if m.kind == "sections":
                 if m.key == "amount_unit":
-                    self.sheet.unit = self.sheet.unit or unit_in(sp[1])
+                    self.note_unit(sp[1])
                 continue
             piece = piece_of(value_lines, page.number, None)
             if not value_lines:

@@ -41,25 +41,9 @@ def scanned_files() -> list[tuple[str, Path]]:
     return out
 
 
-def field_accuracy(got: list[dict], want: list[dict]) -> tuple[int, int, list[str]]:
-    """(exact values, golden values, differences) over fields + funding of each record."""
-    ok = total = 0
-    diffs = []
-    for n, w in enumerate(want):
-        g = got[n] if n < len(got) else {}
-        for group in ("fields", "funding"):
-            for key, value in w.get(group, {}).items():
-                total += 1
-                mine = (g.get(group) or {}).get(key)
-                if mine == value:
-                    ok += 1
-                else:
-                    diffs.append(f"{group}.{key}: {mine!r} (want {value!r})")
-    return ok, total, diffs
-
-
 def accuracy(engine: str, verbose: bool = False) -> dict[str, tuple[int, int]]:
     from pipelines.api import Options, process_file
+    from sample_pdfs.catalog import field_accuracy
 
     by_label: dict[str, list[int]] = {}
     for label, pdf in scanned_files():

@@ -29,3 +29,21 @@ def digital_samples() -> list[Path]:
         if recs and all(r["source"]["kind"] == "digital" for r in recs):
             out.append(pdf_of(exp))
     return out
+
+
+def field_accuracy(got: list[dict], want: list[dict]) -> tuple[int, int, list[str]]:
+    """(exact values, golden values, differences) over fields + funding of each expected record;
+    a filing that ``got`` lacks counts all its values as wrong."""
+    ok = total = 0
+    diffs = []
+    for n, w in enumerate(want):
+        g = got[n] if n < len(got) else {}
+        for group in ("fields", "funding"):
+            for key, value in w.get(group, {}).items():
+                total += 1
+                mine = (g.get(group) or {}).get(key)
+                if mine == value:
+                    ok += 1
+                else:
+                    diffs.append(f"{group}.{key}: {mine!r} (want {value!r})")
+    return ok, total, diffs

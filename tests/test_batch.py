@@ -12,6 +12,7 @@ from sample_pdfs.catalog import digital_samples
 
 from .badinputs import make_corpus
 from .conftest import REALDATA, need
+from .readers import read_csv
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_bad_input_corpus(tmp_path, good_pdfs, capsys):
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     out = tmp_path / "out"
     assert main(["extract", str(src), "-o", str(out), "--jobs", "2", "-q"]) == 2
-    failures = {r["source_file"]: r["error_class"] for r in _csv(out / "failures.csv")}
+    failures = {r["source_file"]: r["error_class"] for r in read_csv(out / "failures.csv")}
     assert failures == {k: v for k, v in want.items() if v}
     filings = [json.loads(line) for line in (out / "filings.jsonl").read_text().splitlines()]
     assert {f["source"]["file"] for f in filings} == {p.name for p in good_pdfs}
@@ -40,12 +41,6 @@ def test_bad_input_corpus(tmp_path, good_pdfs, capsys):
     summary = json.loads((out / "run_summary.json").read_text())
     assert any("javascript.pdf" == n["file"] and "JavaScript" in n["note"] for n in summary["inputs"]["notes"])
     assert "Traceback" not in capsys.readouterr().err
-
-
-def _csv(path):
-    import csv
-
-    return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
 
 
 def test_rerun_is_incremental_and_recognises_renamed_files(tmp_path, good_pdfs):

@@ -1,20 +1,13 @@
 """The command line: exit statuses, bad input, the no-form disclosures, reruns."""
 
-import csv
 import json
 import shutil
-from pathlib import Path
 
 from pipelines.cli import main
 
 from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, need, unwritable_dir
-
-
-def read_csv(path: Path) -> list[dict]:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
-    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+from .readers import read_csv
 
 
 def test_usage_errors_exit_1(tmp_path, capsys):

@@ -975,8 +975,8 @@ def wide(text: str, key: str, **kw) -> Cell:
     return Cell(text, cs=5, valign="top", key=key, **kw)
 
 
-def funding_row(text: str, amount: str, key: str) -> list[Cell]:
-    return [Cell(text, cs=2), Cell(amount, cs=3, align="center", key=key)]
+def funding_row(text: str, amount: str, key: str, align: str = "center") -> list[Cell]:
+    return [Cell(text, cs=2), Cell(amount, cs=3, align=align, key=key)]
 
 
 def indicator_cells(i: int, level3: Cell, target: str, remark: str) -> list[Cell]:
@@ -1018,6 +1018,7 @@ def safeguard_row(i: int, system: str, document: Cell, measures: Cell) -> list[C
 
 
 def top(text: str, **kw) -> Cell:
+    """A narrative cell: text from the top left."""
     return Cell(text, valign="top", **kw)
 
 

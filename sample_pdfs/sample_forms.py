@@ -22,21 +22,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from make_samples import Cell, Document, Form, Table, Text, flow, layout_page, paragraph
+from make_samples import Cell, Document, Form, Table, Text, flow, funding_row, layout_page, paragraph, top
+from make_samples import centred as c
 
 # ---------------------------------------------------------------------------------------------
 # Cells and indicator tables
 # ---------------------------------------------------------------------------------------------
-
-
-def c(text: str = "", **kw) -> Cell:
-    """A centred cell: labels and short values."""
-    return Cell(text, align="center", **kw)
-
-
-def top(text: str, **kw) -> Cell:
-    """A narrative cell: text from the top left."""
-    return Cell(text, valign="top", **kw)
 
 
 # An indicator: (三级指标 as text or Cell, target, 备注 as text or Cell, or None without a 备注 column)
@@ -1309,7 +1300,7 @@ LIGHTING_INDICATORS: Groups = [
 
 
 def amount_row(label: str, amount: str, key: str) -> list[Cell]:
-    return [Cell(label, cs=2), Cell(amount, cs=3, align="right", key=key)]
+    return funding_row(label, amount, key, align="right")
 
 
 XUHUI_LIGHTING = Form(

@@ -76,6 +76,7 @@ def _page(w=1200, h=900):
 def test_grid_from_image_with_spans_and_skew():
     import cv2
 
+    from extract.grid import find_tables
     from extract.ocr import image as im
     from extract.ocr import layout as lay
 
@@ -98,7 +99,7 @@ def test_grid_from_image_with_spans_and_skew():
     assert abs(angle + 1.2) < 0.15
     straight = im.deskew(skewed, angle)
     rulings = lay.find_rulings(im.binarize(straight, dpi), 72 / dpi)
-    tables = lay.tables_of(rulings)
+    tables = find_tables(rulings.segs)
     assert len(tables) == 1
     t = tables[0]
     spans = sorted((c.row, c.col, c.rowspan, c.colspan) for c in t.cells)

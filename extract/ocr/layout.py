@@ -6,12 +6,12 @@ Cells are the holes between ruling lines: the lines found here become ``Seg``s i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from ..grid import GridTable, Seg, find_tables
+from ..grid import GridTable, Seg
 
 H_KERNEL_PT = 16.0  # a horizontal run of ink longer than this is a ruling
 V_KERNEL_PT = 12.0  # a vertical one (cells are taller than any character stroke in them)
@@ -24,6 +24,8 @@ class Rulings:
     hmask: np.ndarray  # ink of horizontal rulings
     vmask: np.ndarray
     thickness: int  # px, typical ruling thickness
+    # (labels, stats) of the connected pieces of hmask and vmask: one ruling piece each
+    pieces: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] = field(repr=False, default=None)
 
 
 def find_rulings(ink: np.ndarray, pt_per_px: float) -> Rulings:
@@ -37,8 +39,10 @@ def find_rulings(ink: np.ndarray, pt_per_px: float) -> Rulings:
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
     segs: list[Seg] = []
     thick: list[int] = []
+    pieces = []
     for mask, horizontal in ((h, True), (v, False)):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        pieces.append((labels, stats))
         for i in range(1, n):
             x, y, w, hh, area = (int(s) for s in stats[i])
             if horizontal:
@@ -51,7 +55,7 @@ def find_rulings(ink: np.ndarray, pt_per_px: float) -> Rulings:
                 segs.append(Seg(xc, y * pt_per_px, xc, (y + hh) * pt_per_px))
             thick.append(t)
     thickness = int(np.median(thick)) if thick else 2
-    return Rulings(segs=segs, hmask=h, vmask=v, thickness=thickness)
+    return Rulings(segs=segs, hmask=h, vmask=v, thickness=thickness, pieces=(pieces[0], pieces[1]))
 
 
 def table_rulings_mask(r: Rulings, tables: list[GridTable], pt_per_px: float) -> np.ndarray:
@@ -59,8 +63,8 @@ def table_rulings_mask(r: Rulings, tables: list[GridTable], pt_per_px: float) ->
     before the text is read."""
     tol = 2.5
     out = np.zeros_like(r.hmask)
-    for mask, horizontal in ((r.hmask, True), (r.vmask, False)):
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    for (labels, stats), horizontal in zip(r.pieces, (True, False)):
+        n = len(stats)
         keep = np.zeros(n, dtype=bool)
         for i in range(1, n):
             x, y, w, h, _ = (int(s) for s in stats[i])
@@ -80,10 +84,6 @@ def table_rulings_mask(r: Rulings, tables: list[GridTable], pt_per_px: float) ->
         out[keep[labels]] = 255
     # Grow by a pixel or two: the grey edge of a scanned line is ink too.
     return cv2.dilate(out, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)), iterations=2)
-
-
-def tables_of(r: Rulings) -> list[GridTable]:
-    return find_tables(r.segs)
 
 
 # ---------------------------------------------------------------- text lines

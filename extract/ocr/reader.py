@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from .. import classify
-from ..grid import GridTable
+from ..grid import GridTable, find_tables
 from ..model import Cell, Line, Page, Table
 from . import image as im
 from . import layout as lay
@@ -55,7 +55,7 @@ class ScanReader:
         if im.text_is_vertical(ink, img.dpi):
             img.gray = im.rotate_quarter(img.gray, 90)
             img.rotation = 90
-            ink = im.binarize(img.gray, img.dpi)
+            ink = im.rotate_quarter(ink, 90)  # the same as binarising the turned page, for less
         img.skew = im.estimate_skew(ink, img.dpi)
         img.gray = im.deskew(img.gray, img.skew)
         scan = self._layout(number, img)
@@ -119,7 +119,7 @@ class ScanReader:
         pt = img.pt_per_px
         ink = im.binarize(img.gray, img.dpi)
         rulings = lay.find_rulings(ink, pt)
-        tables = lay.tables_of(rulings)
+        tables = find_tables(rulings.segs)
         erase = lay.table_rulings_mask(rulings, tables, pt)
         raw_text = cv2.bitwise_and(ink, cv2.bitwise_not(erase))
         text_ink = im.remove_specks(raw_text, img.dpi)

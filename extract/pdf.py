@@ -641,7 +641,6 @@ def read_document(
 
             raise NeedsOcr(
                 f"{len(src.blocked)} of {len(texts)} pages have no usable text layer (scanned?) and OCR is off"
-                " (--ocr never); rerun with --ocr auto"
             )
         return Document(
             path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),

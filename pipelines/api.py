@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from extract.errors import EngineMissing, InputError, Timeout
+from extract.errors import EngineMissing, InputError, NeedsOcr, Timeout
 
 
 class Options(BaseModel):
@@ -70,6 +70,8 @@ def _on_alarm(signum, frame):
 
 def failure_of(e: Exception) -> tuple[str, str]:
     """(error_class, message) of an input that failed with ``e``."""
+    if isinstance(e, NeedsOcr):  # the CLI's words for the way out
+        return e.error_class, f"{e} (--ocr never); rerun with --ocr auto"
     if isinstance(e, InputError):
         return e.error_class, str(e)
     if isinstance(e, MemoryError):

@@ -32,6 +32,7 @@ def add_arguments(e) -> None:
 
 def run(args) -> int:
     from ..api import Options
+    from ..run import parse_formats
     from ..run import run as run_batch
 
     if args.jobs is not None and args.jobs < 1:
@@ -40,7 +41,7 @@ def run(args) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.max_memory < 0:
         raise UsageError("--max-memory must be 0 (no cap) or a number of GiB")
-    if args.review and "jsonl" not in args.format.lower():
+    if args.review and "jsonl" not in parse_formats(args.format):
         raise UsageError("--review needs the jsonl format (filings.jsonl)")
     tty = sys.stderr.isatty() and not args.log_json
     bar = Progress()

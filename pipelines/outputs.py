@@ -82,14 +82,19 @@ def filing_row(rec: dict) -> dict:
     return row
 
 
+def records_of(results: list[dict]) -> list[dict]:
+    """Every filing's record, in input order."""
+    return [r for res in results for r in res.get("records", [])]
+
+
 def table_rows(results: list[dict]) -> dict[str, list[dict]]:
     """The rows of every output table, from the per-input results (in input order)."""
-    records = [r for res in results for r in res.get("records", [])]
+    records = records_of(results)
     rows: dict[str, list[dict]] = {
         "filings": [filing_row(r) for r in records],
         "failures": [{k: res.get(k) for k in FAILURE_COLUMNS} for res in results if res.get("status") == "failure"],
     }
-    for name in ("indicators", "cost_items", "safeguards", "flags"):
+    for name in schema.FOREIGN_KEYS:  # the child tables, one row per item of a record
         rows[name] = [{"filing_id": r["filing_id"], **item} for r in records for item in r.get(name, [])]
     return rows
 
@@ -239,11 +244,11 @@ def write_outputs(outdir: Path, results: list[dict], formats: set[str], bom: boo
         written[name] = outdir / name
 
     if "jsonl" in formats:
-        records = [r for res in results for r in res.get("records", [])]
+        records = records_of(results)
         put("filings.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
     csv_names = {}
     if "csv" in formats:
-        for name in ("filings", "indicators", "cost_items", "safeguards", "flags"):
+        for name in ("filings", *schema.FOREIGN_KEYS):
             cols = [c for c, _ in TABLES[name]]
             put(f"{name}.csv", csv_bytes(cols, rows[name], bom))
             csv_names[name] = f"{name}.csv"

@@ -172,11 +172,16 @@ class ScanReader:
         return down > up + FLIP_MARGIN
 
     # -- reading
+    @staticmethod
+    def _crop_left(b: lay.LineBox) -> int:
+        """The x where a line's crop starts: the line with half a line height of paper before it."""
+        return max(0, b.x0 - max(3, int(0.5 * b.height)))
+
     def _crop(self, scan: Scan, b: lay.LineBox) -> np.ndarray:
         h = b.height
         pv, ph = max(2, int(0.25 * h)), max(3, int(0.5 * h))
         H, W = scan.clean.shape
-        return scan.clean[max(0, b.y0 - pv) : min(H, b.y1 + pv), max(0, b.x0 - ph) : min(W, b.x1 + ph)]
+        return scan.clean[max(0, b.y0 - pv) : min(H, b.y1 + pv), self._crop_left(b) : min(W, b.x1 + ph)]
 
     def _read_lines(self, scan: Scan, boxes: list[lay.LineBox]) -> list[Recognized]:
         """Recognise lines in one engine call; dashes, boxes and ticks come from the image."""
@@ -192,7 +197,7 @@ class ScanReader:
             read = self.engine.recognize([self._crop(scan, boxes[i]) for i in todo])
             for i, r in zip(todo, read):
                 b = boxes[i]
-                offset = b.x0 - max(0, b.x0 - max(3, int(0.5 * b.height)))
+                offset = b.x0 - self._crop_left(b)  # where the line starts in its crop
                 r = _trim_strays(r)
                 r = _without_false_stops(r, b, offset, scan)
                 r = _with_marks(r, lay.find_marks(scan.ink, b, scan.em), b, offset, scan, self.engine.exact_positions)

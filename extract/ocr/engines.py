@@ -206,7 +206,7 @@ class TesseractEngine(Engine):
     exact_positions = False
     LINE_PX = 40  # lines are scaled to this height (Tesseract reads best at 30–40 px)
     GAP = 24  # white rows between stacked lines
-    MAX_STACK = 12000  # pixels; more lines go into another image (another call)
+    STACK_LINES = 115  # lines per stacked image (one call): about 7,400 px of sheet
 
     def __init__(self, lang: str = "chi_sim") -> None:
         try:
@@ -230,14 +230,8 @@ class TesseractEngine(Engine):
 
     def recognize(self, lines: list[np.ndarray]) -> list[Recognized]:
         out: list[Recognized] = []
-        start = 0
-        while start < len(lines):
-            end, height = start, 0
-            while end < len(lines) and (end == start or height + self.LINE_PX * 2 + self.GAP < self.MAX_STACK):
-                height += self.LINE_PX * 2 + self.GAP
-                end += 1
-            out += self._recognize_stack(lines[start:end])
-            start = end
+        for start in range(0, len(lines), self.STACK_LINES):
+            out += self._recognize_stack(lines[start : start + self.STACK_LINES])
         return out
 
     def _recognize_stack(self, lines: list[np.ndarray]) -> list[Recognized]:

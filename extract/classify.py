@@ -26,7 +26,8 @@ def squash(text: str) -> str:
 def is_title(line: str) -> bool:
     """A form's title line, possibly behind an attachment number ("附件2 …申报表")."""
     t = squash(line)
-    return bool(_TITLE.match(t) or _TITLE.match(_PREFIX.sub("", t)))
+    bare = _PREFIX.sub("", t)
+    return bool(_TITLE.match(t) or bare != t and _TITLE.match(bare))
 
 
 def page_title(lines: Iterable[str], first_row: Callable[[], Iterable[str]] | None = None) -> str | None:

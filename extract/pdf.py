@@ -212,12 +212,15 @@ def _turned_lines(chars: list[dict]) -> list[Line]:
     counter-clockwise it reads bottom to top and its lines follow left to right; turned clockwise,
     top to bottom and right to left."""
     cols: list[list[dict]] = []
+    lo = hi = 0.0  # the last column's extent
     for ch in sorted(chars, key=lambda c: (c["x0"] + c["x1"]) / 2):
         mid = (ch["x0"] + ch["x1"]) / 2
-        if cols and min(c["x0"] for c in cols[-1]) - 1 <= mid <= max(c["x1"] for c in cols[-1]) + 1:
+        if cols and lo - 1 <= mid <= hi + 1:
             cols[-1].append(ch)
+            lo, hi = min(lo, ch["x0"]), max(hi, ch["x1"])
         else:
             cols.append([ch])
+            lo, hi = ch["x0"], ch["x1"]
     def rises(cs: list[dict]) -> bool:
         return sum(1 if (c.get("matrix") or (1, 0))[1] > 0 else -1 for c in cs) > 0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import hashlib
-import math
 import mmap
 import os
 import re
@@ -568,17 +567,21 @@ def split_hidden(chars: list[dict], hidden: list[dict]) -> tuple[list[dict], lis
 
 
 def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
-    """Whether any glyph is printed twice at (nearly) the same place (fake bold)."""
-    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    """Whether any glyph is printed twice at (nearly) the same place (fake bold): the same text
+    within ``tol`` points both ways."""
+    at: dict[str, list[tuple[float, float]]] = {}
     for c in chars:
-        x, y = c["x0"], c["top"]
-        bx, by = math.floor(x / tol), math.floor(y / tol)
-        for dx in (-1, 0, 1):  # a twin within tol can sit in a neighbouring bucket
-            for dy in (-1, 0, 1):
-                for ox, oy in seen.get((c["text"], bx + dx, by + dy), ()):
-                    if abs(ox - x) <= tol and abs(oy - y) <= tol:
-                        return True
-        seen.setdefault((c["text"], bx, by), []).append((x, y))
+        at.setdefault(c["text"], []).append((c["top"], c["x0"]))
+    for pts in at.values():
+        if len(pts) < 2:
+            continue
+        pts.sort()
+        for i, (y, x) in enumerate(pts):
+            j = i + 1
+            while j < len(pts) and pts[j][0] - y <= tol:
+                if abs(pts[j][1] - x) <= tol:
+                    return True
+                j += 1
     return False
 
 

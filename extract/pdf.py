@@ -236,31 +236,21 @@ def _turned_lines(chars: list[dict]) -> list[Line]:
     return out if upward else out[::-1]
 
 
-def _distributed(chars: list[dict]) -> bool:
-    """Whether CJK characters are spread evenly across the line (Excel/Word distributed alignment,
-    "项  目  名  称"): every gap between two of them wide, and all about the same."""
-    gaps = []
-    for a, b in zip(chars, chars[1:]):
-        if _is_cjk(a["text"][-1:]) and _is_cjk(b["text"][:1]):
-            gaps.append((b["x0"] - a["x1"]) / max(a.get("size") or 0, b.get("size") or 0, 1.0))
-    return len(gaps) >= 2 and min(gaps) > 0.35 and max(gaps) - min(gaps) < 0.3
-
-
 def _line(chars: list[dict]) -> Line:
-    text = []
-    prev = None
-    # A wide gap reads as a space, except in evenly spread CJK text, where the gaps are layout.
-    spread = len(chars) > 2 and _distributed(chars)
-    for ch in chars:
-        t = ch["text"]
-        if prev is not None and t != " " and prev["text"] != " " and not (
-            spread and _is_cjk(t[:1]) and _is_cjk(prev["text"][-1:])
-        ):
-            size = max(prev.get("size") or 0, ch.get("size") or 0, 1.0)
-            if ch["x0"] - prev["x1"] > 0.35 * size:
-                text.append(" ")
-        text.append(t)
-        prev = ch
+    # Each gap between neighbours: its width, the font size it is measured in, and whether both
+    # sides are CJK. A wide gap reads as a space, except in evenly spread CJK text (Excel/Word
+    # distributed alignment, "项  目  名  称": every CJK gap wide and all about the same).
+    pairs = []
+    for a, b in zip(chars, chars[1:]):
+        size = max(a.get("size") or 0, b.get("size") or 0, 1.0)
+        pairs.append((b["x0"] - a["x1"], size, _is_cjk(a["text"][-1:]) and _is_cjk(b["text"][:1])))
+    cjk = [gap / size for gap, size, both in pairs if both]
+    spread = len(chars) > 2 and len(cjk) >= 2 and min(cjk) > 0.35 and max(cjk) - min(cjk) < 0.3
+    text = [chars[0]["text"]]
+    for (gap, size, both), a, b in zip(pairs, chars, chars[1:]):
+        if a["text"] != " " and b["text"] != " " and not (spread and both) and gap > 0.35 * size:
+            text.append(" ")
+        text.append(b["text"])
     s = "".join(text).strip()
     bbox = (
         min(c["x0"] for c in chars),

@@ -40,54 +40,65 @@ def text_layer_usable(text: str) -> bool:
     return "(cid:" not in text
 
 
-def image_dominated(pdfium_page) -> bool:
-    """A page that is one large image and (almost) no drawn lines: a scan, maybe with an OCR layer."""
+_MORE = object()  # more objects than MAX_OBJECTS_SCANNED
+
+
+def _images_and_paths(pdfium_page):
+    """The page's images, as their boxes (left, bottom, right, top), and paths, as None, up to
+    MAX_OBJECTS_SCANNED objects; then ``_MORE`` if there were more."""
     import pypdfium2.raw as raw
 
+    for n, obj in enumerate(pdfium_page.get_objects(max_depth=2)):
+        if n >= MAX_OBJECTS_SCANNED:
+            yield _MORE
+            return
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            try:
+                yield obj.get_bounds()
+            except Exception:
+                continue
+        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+            yield None
+
+
+def image_dominated(pdfium_page) -> bool:
+    """A page that is one large image and (almost) no drawn lines: a scan, maybe with an OCR layer."""
     width, height = pdfium_page.get_size()
     area = max(width * height, 1.0)
     covered = 0.0
     paths = 0
-    for n, obj in enumerate(pdfium_page.get_objects(max_depth=2)):
-        if n >= MAX_OBJECTS_SCANNED:
+    for box in _images_and_paths(pdfium_page):
+        if box is _MORE:
             break
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            try:
-                left, bottom, right, top = obj.get_bounds()
-            except Exception:
-                continue
-            w = max(0.0, min(right, width) - max(left, 0.0))
-            h = max(0.0, min(top, height) - max(bottom, 0.0))
-            covered = max(covered, w * h / area)
-        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+        if box is None:
             paths += 1
             if paths > MAX_PATHS_ON_SCAN:
                 return False
+            continue
+        left, bottom, right, top = box
+        w = max(0.0, min(right, width) - max(left, 0.0))
+        h = max(0.0, min(top, height) - max(bottom, 0.0))
+        covered = max(covered, w * h / area)
     return covered >= IMAGE_COVER
 
 
 def has_content(pdfium_page) -> bool:
     """Whether a page without text shows anything to read: an image of some size, or enough
     drawn paths to be text turned into outlines (a border or a logo alone is not)."""
-    import pypdfium2.raw as raw
-
     width, height = pdfium_page.get_size()
     area = max(width * height, 1.0)
     paths = 0
-    for n, obj in enumerate(pdfium_page.get_objects(max_depth=2)):
-        if n >= MAX_OBJECTS_SCANNED:
+    for box in _images_and_paths(pdfium_page):
+        if box is _MORE:
             return True
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            try:
-                left, bottom, right, top = obj.get_bounds()
-            except Exception:
-                continue
-            if (right - left) * (top - bottom) >= 0.10 * area:
-                return True
-        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+        if box is None:
             paths += 1
             if paths >= 50:
                 return True
+            continue
+        left, bottom, right, top = box
+        if (right - left) * (top - bottom) >= 0.10 * area:
+            return True
     return False
 
 

@@ -92,15 +92,17 @@ def cases() -> list[Case]:
 
 def run_jixiao(case: Case) -> tuple[int, list[tuple[int, Grid]]]:
     from extract.alltables import read_tables
+    from pipelines.tables_out import table_grid
 
     doc = read_tables(case.pdf)
     found = []
     for p in doc.pages:
         for t in p.tables:
-            g = [["" for _ in range(t.n_cols)] for _ in range(t.n_rows)]
-            for c in t.cells:
-                for r in range(c.row, c.row + (c.rowspan if case.copy_down else 1)):
-                    g[r][c.col] = c.text
+            g = table_grid(t)
+            if case.copy_down:  # camelot's copy_text=["v"]: a merged cell's text in every row it spans
+                for c in t.cells:
+                    for r in range(c.row + 1, c.row + c.rowspan):
+                        g[r][c.col] = c.text
             found.append((p.number, g))
     return len(doc.pages), found
 

@@ -97,18 +97,14 @@ class ScanReader:
         for b, r in zip(boxes, texts):
             b.text, b.confidence = r.text, r.confidence
         tables = []
-        for t, cells in zip(scan.tables, scan.cell_lines):
+        for table, cells in zip(scan.page.tables, scan.cell_lines):  # the probe's geometry, now read
             out = []
-            for gc, lines in zip(t.cells, cells):
-                kept = [b for b in lines if self._keep(scan, b)]
-                model_lines = [self._line(scan, b) for b in kept]
+            for cell, lines in zip(table.cells, cells):
+                model_lines = [self._line(scan, b) for b in lines if self._keep(scan, b)]
                 unread = any(b.text == "" for b in lines)  # ink that no engine made text of
                 conf = min([ln.confidence for ln in model_lines] + ([0.0] if unread else []), default=1.0)
-                out.append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
-                                bbox=tuple(round(v, 2) for v in gc.bbox), lines=model_lines,
-                                method=self.engine.method, confidence=round(conf, 4)))
-            tables.append(Table(page=scan.number, bbox=tuple(round(v, 2) for v in t.bbox),
-                                n_rows=t.n_rows, n_cols=t.n_cols, cells=out))
+                out.append(cell.model_copy(update={"lines": model_lines, "confidence": round(conf, 4)}))
+            tables.append(table.model_copy(update={"cells": out}))
         return scan.page.model_copy(update={"tables": tables})
 
     def read(self, pdfium_page, number: int) -> Page:

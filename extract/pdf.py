@@ -20,7 +20,7 @@ from . import classify
 from .errors import Corrupt, Empty, Encrypted, NotAPdf, TooLarge
 from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
 from .model import Cell, Document, Line, Page, Table
-from .textfold import fold, fold_chars
+from .textfold import fold, fold_chars, is_cjk
 
 MAX_BYTES = 512 * 1024 * 1024
 _HEADER_WINDOW = 1024
@@ -178,10 +178,6 @@ def page_texts(pdf) -> list[str]:
 # ---------------------------------------------------------------- pure helpers (testable)
 
 
-def _is_cjk(ch: str) -> bool:
-    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\uf900" <= ch <= "\ufaff")
-
-
 def build_lines(chars: list[dict], split_gap: float | None = None) -> list[Line]:
     """Group characters (dicts with text, x0, x1, top, bottom, size) into printed lines.
 
@@ -243,7 +239,7 @@ def _line(chars: list[dict]) -> Line:
     pairs = []
     for a, b in zip(chars, chars[1:]):
         size = max(a.get("size") or 0, b.get("size") or 0, 1.0)
-        pairs.append((b["x0"] - a["x1"], size, _is_cjk(a["text"][-1:]) and _is_cjk(b["text"][:1])))
+        pairs.append((b["x0"] - a["x1"], size, is_cjk(a["text"][-1:]) and is_cjk(b["text"][:1])))
     cjk = [gap / size for gap, size, both in pairs if both]
     spread = len(chars) > 2 and len(cjk) >= 2 and min(cjk) > 0.35 and max(cjk) - min(cjk) < 0.3
     text = [chars[0]["text"]]

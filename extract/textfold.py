@@ -1,4 +1,7 @@
-"""Radical and compatibility code points folded to the ideographs they print as.
+"""Characters as text layers give them: radical and compatibility code points folded to the
+ideographs they print as, glyphs without Unicode, check boxes in symbol fonts, CJK classes.
+
+Radicals and compatibility code points:
 
 Many Chinese PDFs (some Office/WPS exports, macOS Quartz with some fonts) map common glyphs to
 Kangxi radicals or CJK compatibility ideographs in their ToUnicode tables: "项⽬" (U+2F6C) where the
@@ -47,6 +50,17 @@ def fold(text: str) -> str:
     if not text or _FOLDABLE.isdisjoint(text):
         return text
     return text.translate(FOLD)
+
+
+def is_ideograph(ch: str) -> bool:
+    """A Chinese character (CJK unified ideographs and extension A)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK script in the wide sense: ideographs, CJK punctuation, full-width forms, compatibility
+    ideographs ("" is not)."""
+    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\uf900" <= ch <= "\ufaff")
 
 
 def unmapped(ch: str) -> bool:

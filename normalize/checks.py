@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extract.textfold import unmapped
+from extract.textfold import is_ideograph, unmapped
 from extract.words import jieba
 
 LOW_CONFIDENCE = 0.80  # an OCR'd value read with less confidence than this gets a low_confidence flag
@@ -52,13 +52,9 @@ def unspellable(v: str) -> int:
     return len(_CID.findall(v)) + sum(map(unmapped, _CID.sub("", v)))
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 def ends_mid_word(v: str) -> bool:
     """The last word is a lone character cut from a longer one ("区长质量奖成")."""
-    if len(v) < 5 or not _is_cjk(v[-1]) or v[-1] in STANDALONE:
+    if len(v) < 5 or not is_ideograph(v[-1]) or v[-1] in STANDALONE:
         return False
     toks = jieba().lcut(v[-12:])
     return len(toks) >= 2 and len(toks[-1]) == 1 and len(toks[-2]) >= 2
@@ -66,7 +62,7 @@ def ends_mid_word(v: str) -> bool:
 
 def starts_mid_word(v: str) -> bool:
     """The first word is a lone character followed by punctuation ("中，针对…")."""
-    return len(v) >= 3 and _is_cjk(v[0]) and v[1] in "，,、。；;" and v[0] not in STANDALONE
+    return len(v) >= 3 and is_ideograph(v[0]) and v[1] in "，,、。；;" and v[0] not in STANDALONE
 
 
 def cut_piece(v: str, others: list[str]) -> tuple[bool, bool]:

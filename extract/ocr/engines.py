@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import EngineMissing
+from ..textfold import is_cjk
 
 if TYPE_CHECKING:
     import numpy as np
@@ -309,15 +310,12 @@ _FULLWIDTH = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "〈":
 _ENUMERATOR = re.compile(r"^\(([一二三四五六七八九十]{1,2})\)")
 
 
-def _cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-
-
 def _fullwidth_punct(text: str) -> str:
     """Tesseract's chi_sim writes ASCII punctuation where Chinese text has full-width marks:
     next to a CJK character they become full-width again (not the "(一)" enumerator, nor a
     colon between digits)."""
-    keep = set(range(_ENUMERATOR.match(text).end())) if _ENUMERATOR.match(text) else set()
+    enum = _ENUMERATOR.match(text)
+    keep = set(range(enum.end())) if enum else set()
     out = list(text)
     for k, ch in enumerate(text):
         if ch not in _FULLWIDTH or k in keep:
@@ -326,7 +324,7 @@ def _fullwidth_punct(text: str) -> str:
         nxt = text[k + 1] if k + 1 < len(text) else ""
         if ch == ":" and prev.isdigit() and nxt.isdigit():
             continue
-        if ch in "〈〉" or (prev and _cjk(prev)) or (nxt and _cjk(nxt)):
+        if ch in "〈〉" or is_cjk(prev) or is_cjk(nxt):
             out[k] = _FULLWIDTH[ch]
     return "".join(out)
 

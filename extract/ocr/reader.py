@@ -16,6 +16,7 @@ import numpy as np
 from .. import classify
 from ..grid import GridTable, find_tables
 from ..model import Cell, Line, Page, Table
+from ..textfold import is_ideograph
 from . import image as im
 from . import layout as lay
 from .engines import Engine, Recognized
@@ -278,10 +279,6 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch).startswith("P")
 
 
-def _is_ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 BOX_LOOKALIKES = set("oO0D5QaSsg@")
 TICK_LOOKALIKES = set("VvJ/\\丿レノ乂√✓✔")
 
@@ -320,7 +317,7 @@ def _with_marks(r: Recognized, marks: list[lay.Mark], b: lay.LineBox, offset: in
                 continue  # a digit or a character that happens to look like a tick
             if ch == "口" and (m.y1 - m.y0) >= 0.75 * b.height:
                 continue  # the character 口, as large as the others
-            if ch in lay.BOX_CHARS or ch in BOX_LOOKALIKES or not (_is_ideograph(ch) or _is_punct(ch)):
+            if ch in lay.BOX_CHARS or ch in BOX_LOOKALIKES or not (is_ideograph(ch) or _is_punct(ch)):
                 text[k] = m.char
             continue  # an ideograph that looks like a box (国, 回) or a full stop: the engine knows better
         j = sum(1 for p in pos if p < mx)
@@ -342,7 +339,7 @@ HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
 
 
 def _plain(ch: str) -> bool:
-    return _is_ideograph(ch) or ch.isascii() and (ch.isalnum() or ch in "()%") or ch in "√□☑■"
+    return is_ideograph(ch) or ch.isascii() and (ch.isalnum() or ch in "()%") or ch in "√□☑■"
 
 
 def _ideograph_span(text: str, k: int, reach: int = 3) -> tuple[int, int] | None:
@@ -352,12 +349,12 @@ def _ideograph_span(text: str, k: int, reach: int = 3) -> tuple[int, int] | None
         return ch in CLOSING or ch in OPENING or ch in "、，。：；！？"
 
     i = k
-    while i >= 0 and not _is_ideograph(text[i]):
+    while i >= 0 and not is_ideograph(text[i]):
         if not full(text[i]) or k - i >= reach:
             return None
         i -= 1
     j = k + 1
-    while j < len(text) and not _is_ideograph(text[j]):
+    while j < len(text) and not is_ideograph(text[j]):
         if not full(text[j]) or j - k - 1 >= reach:
             return None
         j += 1
@@ -373,8 +370,8 @@ def _advance_extent(r: Recognized, b: lay.LineBox, offset: int) -> tuple[float |
     if not r.text or b.pitch is None or b.centres is None:
         return None, None
     first, last = b.centres
-    x0 = b.x0 - offset + first - b.pitch / 2 if _is_ideograph(r.text[0]) else None
-    x1 = b.x0 - offset + last + b.pitch / 2 if _is_ideograph(r.text[-1]) else None
+    x0 = b.x0 - offset + first - b.pitch / 2 if is_ideograph(r.text[0]) else None
+    x1 = b.x0 - offset + last + b.pitch / 2 if is_ideograph(r.text[-1]) else None
     return x0, x1
 
 
@@ -456,7 +453,7 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     right = [min(gaps[k][0] if k < n - 1 and gaps[k] else int(inked[-1]) + 1, p[k] + 0.6 * h) for k in range(n)]
     centre = [(left[k] + right[k]) / 2 for k in range(n)]
     ideo_pairs = [
-        centre[k + 1] - centre[k] for k in range(n - 1) if _is_ideograph(text[k]) and _is_ideograph(text[k + 1])
+        centre[k + 1] - centre[k] for k in range(n - 1) if is_ideograph(text[k]) and is_ideograph(text[k + 1])
     ]
     pitch = float(np.median(ideo_pairs)) if len(ideo_pairs) >= 3 else h / 0.91
     # A full-width bracket has a white half: "(" after a wide blank is "（", ")" before one "）".
@@ -477,11 +474,11 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
         space = False
         if a != " " and c != " " and gaps[k] is not None:
             gap = gaps[k][1] - gaps[k][0]
-            if _is_ideograph(a) and _is_ideograph(c):
+            if is_ideograph(a) and is_ideograph(c):
                 space = centre[k + 1] - centre[k] > PITCH_SPACE * pitch and gap > 0.15 * h
             elif a.isdigit() and c.isdigit():
                 space = gap > DIGIT_SPACE_GAP * h
-            elif a.isdigit() and _is_ideograph(c) or _is_ideograph(a) and c.isdigit():
+            elif a.isdigit() and is_ideograph(c) or is_ideograph(a) and c.isdigit():
                 space = gap > DIGIT_CJK_SPACE_GAP * h
             elif _plain(a) and _plain(c):
                 space = gap > (MARK_SPACE_GAP if a in "√□☑■" or c in "√□☑■" else SPACE_GAP) * h
@@ -522,7 +519,7 @@ def _with_dashes(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     out = list(text)
 
     def word(ch: str) -> bool:
-        return _is_ideograph(ch) or ch.isdigit()
+        return is_ideograph(ch) or ch.isdigit()
 
     for k, ch in enumerate(text):
         if ch not in "一—":

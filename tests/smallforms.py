@@ -46,9 +46,9 @@ def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: t
     c.save()
 
 
-def scan_of(pdf: Path, out: Path, dpi: int = 300, skew: float = 0.6) -> None:
+def scan_of(pdf: Path, out: Path, dpi: int = 300, skew: float = 0.6, upside_down: bool = False) -> None:
     """``pdf`` as a scanner would give it (one degraded JPEG per page, no text layer), made with
-    the same steps as the scanned samples."""
+    the same steps as the scanned samples; ``upside_down``: every page fed the wrong way round."""
     import numpy as np
     import pypdfium2 as pdfium
 
@@ -60,6 +60,8 @@ def scan_of(pdf: Path, out: Path, dpi: int = 300, skew: float = 0.6) -> None:
             page = src[i]
             width, height = page.get_size()
             img = degrade(render_gray(page, dpi), skew, 3.0, 0.0, np.random.default_rng(i))
+            if upside_down:
+                img = np.ascontiguousarray(np.rot90(img, 2))
             add_image_page(dst, jpeg(img, 75), width, height, i)
         dst.save(str(out))
     finally:

@@ -436,3 +436,18 @@ def test_scanned_form_titled_inside_its_table_is_found(tmp_path):
         assert rec["form"]["title"] == "项目支出绩效目标申报表"
         assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
         assert rec["funding"]["total"] == "560000.00"
+
+
+@pytest.mark.slow
+def test_scan_fed_upside_down_is_turned_and_read(tmp_path):
+    from pipelines.api import extract_records
+
+    from .smallforms import draw_kv_form, scan_of
+
+    digital, scanned = tmp_path / "form.pdf", tmp_path / "upside_down.pdf"
+    rows = [("项目名称", "老旧小区加装电梯补贴"), ("主管部门", "区住房保障和房屋管理局"), ("项目总预算", "560000")]
+    draw_kv_form(digital, "项目支出绩效目标申报表", rows)
+    scan_of(digital, scanned, upside_down=True)
+    (rec,) = extract_records(scanned)
+    assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
+    assert rec["funding"]["total"] == "560000.00"

@@ -60,9 +60,10 @@ class ScanReader:
         img.skew = im.estimate_skew(ink, img.dpi)
         img.gray = im.deskew(img.gray, img.skew)
         scan = self._layout(number, img)
-        texts = self._read_lines(scan, scan.outside + self._orientation_sample(scan))
+        sample = scan.outside + self._orientation_sample(scan)
+        texts = self._read_lines(scan, sample)
         n_out = len(scan.outside)
-        if not any(classify.is_title(r.text) for r in texts[:n_out]) and self._upside_down(scan, texts):
+        if not any(classify.is_title(r.text) for r in texts[:n_out]) and self._upside_down(scan, sample, texts):
             img.gray = im.rotate_quarter(img.gray, 180)
             img.rotation = (img.rotation + 180) % 360
             scan = self._layout(number, img)
@@ -156,8 +157,9 @@ class ScanReader:
         cells.sort(key=lambda b: -(b.x1 - b.x0))
         return [lay.LineBox(b.x0, b.y0, b.x1, b.y1) for b in cells[:n]]
 
-    def _upside_down(self, scan: Scan, upright: list[Recognized]) -> bool:
-        sample = (scan.outside + self._orientation_sample(scan))[: len(upright)]
+    def _upside_down(self, scan: Scan, sample: list[lay.LineBox], upright: list[Recognized]) -> bool:
+        """Whether the page reads better turned 180°: ``sample``'s lines, read as they are
+        (``upright``) and turned."""
         if not sample:
             return False
         crops = [np.ascontiguousarray(np.rot90(self._crop(scan, b), 2)) for b in sample]

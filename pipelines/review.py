@@ -21,7 +21,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -186,7 +186,9 @@ class PageImages:
             return PageImage(page, m["file"], m["w_pt"], m["h_pt"], m["w_px"], m["h_px"])
         return None
 
-    def get(self, digest: str, pages: Iterable[int], source: Path | None) -> dict[int, PageImage]:
+    def get(self, digest: str, pages: Iterable[int], locate: Callable[[], Path | None]) -> dict[int, PageImage]:
+        """The pages' images: kept ones, and the others rendered from the source ``locate``
+        finds (asked only when a page is not kept; None: they stay without an image)."""
         out: dict[int, PageImage] = {}
         todo = []
         for p in sorted(set(pages)):
@@ -196,7 +198,8 @@ class PageImages:
                 self.reused += 1
             else:
                 todo.append(p)
-        if todo and source is not None:
+        source = locate() if todo else None
+        if source is not None:
             out.update(self.render(digest, source, todo))
         return out
 
@@ -636,13 +639,13 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
             have = by_source.setdefault(digest, {})
             want = pages - set(have)
             if want:
-                cached = {p: images.cached(digest, p) for p in want}
-                source = None
-                if not all(cached.values()):
+                def locate(digest=digest, src=src) -> Path | None:
                     source = find_source(digest, src.get("file", ""), ledger, pdf_dirs, listed)
                     if source is None and src.get("file") not in summary.missing_sources:
                         summary.missing_sources.append(src.get("file", digest[:12]))
-                have.update(images.get(digest, want, source))
+                    return source
+
+                have.update(images.get(digest, want, locate))
         ids = [page_file(r["filing_id"]) for r in records]
         for n, rec in enumerate(records):
             digest = (rec.get("source") or {}).get("sha256") or ""

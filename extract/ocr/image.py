@@ -114,12 +114,18 @@ def load_page_image(pdfium_page, dpi: int = DPI, max_pixels: int = MAX_PIXELS) -
 # ---------------------------------------------------------------- binarising
 
 
-def binarize(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """Ink = 255. Adaptive (uneven lighting), and never lighter than the paper's own noise."""
+def paper_level(gray: np.ndarray) -> float:
+    """The grey of the paper: the 90th percentile of the page (text and rulings are darker)."""
+    return float(np.percentile(gray, 90))
+
+
+def binarize(gray: np.ndarray, dpi: float, paper: float | None = None) -> np.ndarray:
+    """Ink = 255. Adaptive (uneven lighting), and never lighter than the paper's own noise.
+    ``paper``: ``paper_level(gray)`` when the caller has it."""
     block = int(dpi / 6) | 1
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 18)
     # Flat paper areas: adaptive thresholding turns noise into specks; a global bound removes them.
-    paper = float(np.percentile(gray, 90))
+    paper = paper_level(gray) if paper is None else paper
     ink[gray > paper - 40] = 0
     return ink
 
@@ -238,12 +244,12 @@ def _skew_by_projection(ink: np.ndarray, dpi: float) -> float:
     return best
 
 
-def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
+def deskew(gray: np.ndarray, angle: float, paper: float | None = None) -> np.ndarray:
     """Rotate the image so that content tilted by ``angle`` degrees (slope sign as in image
-    coordinates, y down) becomes level."""
+    coordinates, y down) becomes level; the corners are filled with ``paper`` (``paper_level``)."""
     if abs(angle) < 0.05:
         return gray
     h, w = gray.shape
-    paper = int(np.percentile(gray, 90))
+    paper = int(paper_level(gray) if paper is None else paper)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)

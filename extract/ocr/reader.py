@@ -52,13 +52,14 @@ class ScanReader:
     # -- step 1
     def probe(self, pdfium_page, number: int) -> Scan:
         img = im.load_page_image(pdfium_page, self.dpi, self.max_pixels)
-        ink = im.binarize(img.gray, img.dpi)
+        paper = im.paper_level(img.gray)  # the same after a quarter turn
+        ink = im.binarize(img.gray, img.dpi, paper)
         if im.text_is_vertical(ink, img.dpi):
             img.gray = im.rotate_quarter(img.gray, 90)
             img.rotation = 90
             ink = im.rotate_quarter(ink, 90)  # the same as binarising the turned page, for less
         img.skew = im.estimate_skew(ink, img.dpi)
-        img.gray = im.deskew(img.gray, img.skew)
+        img.gray = im.deskew(img.gray, img.skew, paper)
         scan = self._layout(number, img)
         sample = scan.outside + self._orientation_sample(scan)
         texts = self._read_lines(scan, sample)
@@ -115,15 +116,15 @@ class ScanReader:
     # -- geometry
     def _layout(self, number: int, img: im.PageImage) -> Scan:
         pt = img.pt_per_px
-        ink = im.binarize(img.gray, img.dpi)
+        paper = im.paper_level(img.gray)
+        ink = im.binarize(img.gray, img.dpi, paper)
         rulings = lay.find_rulings(ink, pt)
         tables = find_tables(rulings.segs)
         erase = lay.table_rulings_mask(rulings, tables, pt)
         raw_text = cv2.bitwise_and(ink, cv2.bitwise_not(erase))
         text_ink = im.remove_specks(raw_text, img.dpi)
-        paper = int(np.percentile(img.gray, 90))
         clean = img.gray.copy()
-        clean[(erase > 0) | (raw_text > text_ink)] = paper  # rulings and dust out of what the engine sees
+        clean[(erase > 0) | (raw_text > text_ink)] = int(paper)  # rulings and dust out of what the engine sees
         scan = Scan(number=number, img=img, ink=text_ink, clean=clean, tables=tables)
         h, w = ink.shape
         inset = rulings.thickness + 2  # what is left of a ruling's grey edge stays out

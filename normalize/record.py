@@ -112,6 +112,8 @@ class RecordBuilder:
         self.year = next((s.year for s in filing.sheets if s.year), None)
         self.unit_original = next((s.unit for s in filing.sheets if s.unit), None)
         self.unit = self.unit_original or "元"
+        # 部门整体支出绩效目标表: a department, not a project (SPEC "What a filing is")
+        self.form_type = "department" if "整体" in (self.title or "") else "project"
 
     # -- helpers
     def flag(self, code: str, path: str, page: int | None, detail: str = "") -> None:
@@ -197,7 +199,8 @@ class RecordBuilder:
             filing_id=f"{self.doc.sha256[:12]}-{self.n}",
             source={"file": self.source_file, "sha256": self.doc.sha256, "pages": pages,
                     "kind": kinds.pop() if len(kinds) == 1 else "mixed"},
-            form={"title": self.title, "year": self.year, "amount_unit_original": self.unit_original},
+            form={"type": self.form_type, "title": self.title, "year": self.year,
+                  "amount_unit_original": self.unit_original},
             fields=fields,
             funding=funding,
             indicators=indicators,

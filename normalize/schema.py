@@ -31,6 +31,10 @@ FIELD_KEYS: tuple[str, ...] = (
     "annual_goal",
     "composition",
     "other_notes",
+    # department forms (部门整体支出绩效目标表)
+    "department",
+    "functions",
+    "annual_tasks",
 )
 DATE_FIELDS = frozenset({"start_date", "end_date"})
 
@@ -45,6 +49,9 @@ FUNDING_KEYS: tuple[str, ...] = (
     "annual_fiscal_subordinate",
     "annual_carryover",
     "annual_other",
+    # department forms
+    "basic_expense",
+    "project_expense",
 )
 
 INDICATOR_KEYS: tuple[str, ...] = (
@@ -58,6 +65,7 @@ INDICATOR_KEYS: tuple[str, ...] = (
     "target_value",
     "target_unit",
     "remark",
+    "targets",  # every value column's header → its text, where a form has more than one
 )
 LEVEL1_CODES = ("output", "outcome", "satisfaction", "cost")
 LEVEL2_CODES = (
@@ -123,7 +131,11 @@ class Source(BaseModel):
     kind: Literal["digital", "scanned", "mixed"]
 
 
+FORM_TYPES = ("project", "department")
+
+
 class Form(BaseModel):
+    type: Literal[FORM_TYPES] = "project"  # type: ignore[valid-type]
     title: str | None = None
     year: int | None = None
     amount_unit_original: str | None = None
@@ -148,7 +160,7 @@ class Record(BaseModel):
     form: Form
     fields: dict[str, str | None] = Field(default_factory=dict)
     funding: dict[str, str | None] = Field(default_factory=dict)
-    indicators: list[dict[str, str | None]] = Field(default_factory=list)
+    indicators: list[dict[str, str | dict[str, str] | None]] = Field(default_factory=list)
     cost_items: list[dict[str, str | None]] = Field(default_factory=list)
     cost_total: str | None = None
     safeguards: list[dict[str, str | bool | None]] = Field(default_factory=list)

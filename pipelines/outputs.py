@@ -82,6 +82,11 @@ def filing_row(rec: dict) -> dict:
     return row
 
 
+def _flat(item: dict) -> dict:
+    """A child row with its object values (an indicator's ``targets``) as JSON text (SPEC)."""
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in item.items()}
+
+
 def records_of(results: list[dict]) -> list[dict]:
     """Every filing's record, in input order."""
     return [r for res in results for r in res.get("records", [])]
@@ -95,7 +100,7 @@ def table_rows(results: list[dict]) -> dict[str, list[dict]]:
         "failures": [{k: res.get(k) for k in FAILURE_COLUMNS} for res in results if res.get("status") == "failure"],
     }
     for name in schema.FOREIGN_KEYS:  # the child tables, one row per item of a record
-        rows[name] = [{"filing_id": r["filing_id"], **item} for r in records for item in r.get(name, [])]
+        rows[name] = [{"filing_id": r["filing_id"], **_flat(item)} for r in records for item in r.get(name, [])]
     return rows
 
 

@@ -667,14 +667,14 @@ def render(pages: list[list[PlacedText | PlacedTable]], variant: str, path: Path
 FIELD_ORDER = (
     "reporting_unit project_name parent_project project_category project_nature supervising_dept implementing_unit "
     "project_leader contact_person contact_phone start_date end_date period overview basis necessity feasibility "
-    "resources overall_goal annual_goal composition other_notes"
+    "resources overall_goal annual_goal composition other_notes department functions annual_tasks"
 ).split()
 FUNDING_ORDER = (
     "total total_fiscal total_other annual annual_fiscal annual_fiscal_superior annual_fiscal_local "
-    "annual_fiscal_subordinate annual_carryover annual_other"
+    "annual_fiscal_subordinate annual_carryover annual_other basic_expense project_expense"
 ).split()
 INDICATOR_ORDER = (
-    "level1 level2 level3 level1_code level2_code target target_op target_value target_unit remark".split()
+    "level1 level2 level3 level1_code level2_code target target_op target_value target_unit remark targets".split()
 )
 COST_ORDER = "project activity detail amount unit_price price_basis quantity quantity_basis remark".split()
 SAFEGUARD_ORDER = "system document measures stage_planning stage_implementation stage_closing".split()
@@ -918,7 +918,7 @@ def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str, n: 
             "pages": list(range(first_page, first_page + len(pages))),
             "kind": "digital",
         },
-        "form": form.meta,
+        "form": {"type": "project", **form.meta},
         "fields": ordered(data.get("fields", {}), FIELD_ORDER),
         "funding": ordered(data.get("funding", {}), FUNDING_ORDER),
         "indicators": [indicator(i) for i in data.get("indicators", [])],

@@ -74,6 +74,7 @@ class Page(BaseModel):
     lines: list[Line] = Field(default_factory=list)  # text outside tables, reading order
     tables: list[Table] = Field(default_factory=list)
     title: str | None = None  # the form title line, when the page carries one
+    form_start: bool = False  # the first page of a form (by its title, or by its labels when untitled)
 
 
 class Document(BaseModel):
@@ -84,3 +85,4 @@ class Document(BaseModel):
     skipped_pages: int = 0
     unread_pages: list[int] = Field(default_factory=list)  # pages that needed OCR while it was off
     actions: list[str] = Field(default_factory=list)  # JavaScript, Launch, …: noted, never run
+    self_evaluations: list[int] = Field(default_factory=list)  # pages titled 绩效自评表: seen, not filings

@@ -232,6 +232,12 @@ def _turned_lines(chars: list[dict]) -> list[Line]:
     return out if upward else out[::-1]
 
 
+# Fullwidth punctuation carries its own spacing: a gap before a closing mark or after an opening
+# one is the exporter's punctuation spacing (WPS, Word's compression), never a space.
+_CJK_CLOSING = frozenset("，。、；：！？）》」』】〕”’…")
+_CJK_OPENING = frozenset("（《「『【〔“‘")
+
+
 def _line(chars: list[dict]) -> Line:
     # Each gap between neighbours: its width, the font size it is measured in, and whether both
     # sides are CJK. A wide gap reads as a space, except in evenly spread CJK text (Excel/Word
@@ -244,7 +250,8 @@ def _line(chars: list[dict]) -> Line:
     spread = len(chars) > 2 and len(cjk) >= 2 and min(cjk) > 0.35 and max(cjk) - min(cjk) < 0.3
     text = [chars[0]["text"]]
     for (gap, size, both), a, b in zip(pairs, chars, chars[1:]):
-        if a["text"] != " " and b["text"] != " " and not (spread and both) and gap > 0.35 * size:
+        if (a["text"] != " " and b["text"] != " " and not (spread and both) and gap > 0.35 * size
+                and a["text"][-1:] not in _CJK_OPENING and b["text"][:1] not in _CJK_CLOSING):
             text.append(" ")
         text.append(b["text"])
     s = "".join(text).strip()
@@ -596,6 +603,7 @@ def read_document(
     ocr: str = "auto",
     engine: str = "rapidocr",
     sha256: str | None = None,
+    signature: classify.Signature | None = None,
 ) -> Document:
     """The form pages of a PDF (pages that cannot be forms are skipped cheaply).
 
@@ -603,19 +611,23 @@ def read_document(
     unmapped CID codes, garbage) or a form page that is one big image is read from its image
     by OCR (``ocr="auto"``); ``"always"`` OCRs every page, ``"never"`` none (a PDF whose only
     readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR engine.
+    ``signature``: the form's own labels, which make a ruled page a form when its title is new
+    or missing (the caller's vocabulary; without it only titled pages are forms).
     """
     actions = check_file(path, max_bytes)
     digest = sha256 or sha256_file(path)  # a caller that hashed the file already passes it
     pdf = open_pdfium(path)
     try:
         texts = page_texts(pdf)
-        src = _PageSource(path, pdf, texts, ocr, engine)
+        src = _PageSource(path, pdf, texts, ocr, engine, signature)
         pages: list[Page] = []
         try:
             i = 0
             while i < len(texts):
-                if src.may_start(i) and src.probe(i).title:
-                    pages.append(src.full(i))
+                if src.may_start(i) and (src.probe(i).title or src.form_by_labels(i)):
+                    page = src.full(i)
+                    page.form_start = True
+                    pages.append(page)
                     # Following pages that continue the form (a table running over).
                     j = i + 1
                     while j < len(texts) and not src.starts_form(j):
@@ -637,6 +649,7 @@ def read_document(
         return Document(
             path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),
             unread_pages=sorted(i + 1 for i in src.blocked), actions=actions,
+            self_evaluations=[i + 1 for i, t in enumerate(texts) if classify.self_evaluation_in(t)],
         )
     finally:
         pdf.close()
@@ -652,13 +665,13 @@ class _PageSource:
     kept, so probing a page and then taking it costs one read.
     """
 
-    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str):
+    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str, signature=None):
         from .ocr.route import needs_ocr, page_decides, text_layer_usable
 
         self.path = path
         self.pdf = pdf
         self.engine_name = engine
-        self.form_text = [classify.page_may_be_form(t) for t in texts]
+        self.form_text = [classify.page_may_be_form(t, signature) for t in texts]
         self.scanned: set[int] = set()
         self.blocked: set[int] = set()  # pages that need OCR when OCR is off
         for i, text in enumerate(texts):
@@ -681,6 +694,10 @@ class _PageSource:
     def may_start(self, i: int) -> bool:
         """Whether page i can start a form: its text says so, or only its image can tell."""
         return i in self.scanned or (i not in self.blocked and self.form_text[i])
+
+    def form_by_labels(self, i: int) -> bool:
+        """A digital page without a form title whose text carries the form's labels in a table."""
+        return i not in self.scanned and self.form_text[i] and bool(self.probe(i).tables)
 
     def starts_form(self, i: int) -> bool:
         """Whether page i starts a form of its own (so it does not continue the one before)."""

@@ -15,11 +15,14 @@ from extract import classify
 from extract.model import Cell, Document, Line, Page, Table
 
 from . import labels as labels_mod
+from . import schema
 from .labels import TABLE, Match
 from .text import join_lines, split_label
 from .values import unit_in
 
 EXTRA = "extra:"  # the role of a column whose header the block does not know ("extra:计量方式")
+TARGET_COL = "target:"  # one of several value columns ("target:年度指标值"), keyed by its header
+UNNAMED = "unnamed"  # a column with a blank header: its cells are named by their content
 
 
 @dataclass
@@ -123,7 +126,7 @@ def inline_segments(cell: Cell) -> list[tuple[Match | None, str, list[Line]]] | 
 def sheets_of(doc: Document) -> list[Sheet]:
     sheets: list[Sheet] = []
     for page in doc.pages:
-        if page.title or not sheets:
+        if page.title or page.form_start or not sheets:
             base, name = classify.title_parts(page.title or "")
             year = None
             for ln in page.lines:
@@ -150,6 +153,9 @@ class SheetReader:
         # column group belongs to the one above it even when both stand side by side.
         self.funding_cols: list[tuple[str, float, float]] = []
         self.pending_below: list[tuple[Match, str, float, float]] = []
+        # Column headers of a funding cross table (中期资金总额 | 年度资金总额 over rows 资金总额 /
+        # 其中：财政拨款 / 其他资金): (total|annual, x0, x1), kept while its rows last.
+        self.cross_cols: list[tuple[str, float, float]] = []
         self.carry: dict[str, Piece] = {}  # level1 / level2 carried down and over page breaks
         self.table_pad: float | None = None
 
@@ -299,16 +305,26 @@ class SheetReader:
         self.mode = mode
         cols: list[tuple[str, float, float]] = []
         prev = None
+        n_targets = sum(key == "target" for key, _ in roles)
         for key, c in sorted(roles, key=lambda kc: kc[1].bbox[0]):
             if key == "basis":
+                # 依据 after 单价 is the price's, after 数量 the quantity's (two columns, one header).
                 key = "quantity_basis" if prev == "quantity" else "price_basis"
+            elif key == "target" and n_targets > 1:
+                key = f"{TARGET_COL}{cell_text(c)}"  # one of several value columns, by its header
             cols.append((key, c.bbox[0], c.bbox[2]))
             prev = key
         # A header the block does not know keeps its column: its values become flags, not losses.
+        # A blank header's column is named by its content (a level name); a section label that
+        # spans the rows beside the block (绩效指标) is no column at all.
         known = {id(c) for _, c in roles}
         for c in row:
             text = cell_text(c)
-            if text and id(c) not in known and not label_match(text, fuzzy=False):
+            if id(c) in known or _is_section(text):
+                continue
+            if not text:
+                cols.append((UNNAMED, c.bbox[0], c.bbox[2]))
+            elif not label_match(text, fuzzy=False):
                 cols.append((f"{EXTRA}{text}", c.bbox[0], c.bbox[2]))
         self.columns = cols
         self.stage_names: dict[float, str] = {}
@@ -352,7 +368,13 @@ class SheetReader:
         for role in ("level1", "level2", "level3", "target", "unit", "remark"):
             if role in cells:
                 rec[role] = self._piece(page, cells[role])
-        if not any(p.text for k, p in rec.items() if k in ("level3", "target")):
+        for c in sorted(cells.get(UNNAMED, []), key=lambda c: c.bbox[0]):
+            level = _level_of(cell_text(c), taken=rec)
+            if level:
+                rec[level] = self.piece(c.lines, page, c)
+        for role in sorted(r for r in cells if r.startswith(TARGET_COL)):
+            rec[role] = self._piece(page, cells[role])
+        if not any(p.text for k, p in rec.items() if k in ("level3", "target") or k.startswith(TARGET_COL)):
             return True  # an empty or spacer row
         for lvl in ("level1", "level2"):
             if rec.get(lvl) and rec[lvl].text:
@@ -416,6 +438,11 @@ class SheetReader:
                 self.section(m, text)
                 i += 1
                 continue
+            if m is None and _groups_rows(c, row[i + 1:]):
+                i += 1  # a section label spanning the rows it groups (项目绩效目标): no value of its own
+                continue
+            if m and m.kind == "fields":
+                self.cross_cols = []
             if m:
                 j = i + 1
                 vals: list[Cell] = []
@@ -423,7 +450,9 @@ class SheetReader:
                     vals.append(row[j])
                     j += 1
                 filled = [v for v in vals if v.lines]
-                if vals:
+                if len(filled) >= 2 and self.cross(m, text, page, filled):
+                    pass
+                elif vals:
                     src = filled or vals[:1]
                     lines = [ln for v in src for ln in v.lines]
                     piece = self.piece(lines, page, src[0])
@@ -462,9 +491,73 @@ class SheetReader:
                 i += 1
         if labels_in_row and all_labels:
             self.pending_below = [(m, t, c.bbox[0], c.bbox[2]) for m, t, c in labels_in_row]
+            heads = [(m.key, c.bbox[0], c.bbox[2]) for m, _, c in labels_in_row
+                     if m.kind == "funding" and m.key in ("total", "annual")]
+            if len(heads) == len(labels_in_row) >= 2:
+                self.cross_cols = heads
+                for _, t, _ in labels_in_row:
+                    self.note_unit(t)
         else:
             for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
                 self.assign(m, t, self.piece([], page, c), c.bbox)
+
+
+    def cross(self, m: Match, label: str, page: int, vals: list[Cell]) -> bool:
+        """A row label of a funding cross table: one value per column header, each its own key
+        (其中：财政拨款 × 年度资金总额 → annual_fiscal). False when the row is no such row."""
+        if not self.cross_cols or m.kind not in ("funding", "funding_contextual"):
+            return False
+        placed = []
+        for v in vals:
+            col = next((k for k, x0, x1 in self.cross_cols if _overlap(x0, x1, v.bbox[0], v.bbox[2]) > 0), None)
+            key = _cross_key(m, col) if col else None
+            if key is None:
+                return False
+            placed.append((key, v))
+        for key, v in placed:
+            piece = self.piece(v.lines, page, v)
+            piece.label = label
+            self.sheet.values.setdefault(f"funding.{key}", piece)
+        self.note_unit(label)
+        return True
+
+
+def _cross_key(m: Match, col: str) -> str | None:
+    """The funding key of a row label under a total or annual column header."""
+    if m.kind == "funding_contextual":
+        return f"{col}_{m.key}"
+    if m.key in ("total", "annual"):
+        return col
+    rest = m.key.split("_", 1)[1] if m.key.startswith(("total_", "annual_")) else None
+    key = f"{col}_{rest}" if rest else m.key
+    return key if key in schema.FUNDING_KEYS else None
+
+
+def _is_section(text: str) -> bool:
+    """A section label (绩效指标, 项目绩效目标 …): groups rows, is never a value or a level."""
+    m = label_match(text, fuzzy=False) if text else None
+    return m is not None and m.kind == "sections"
+
+
+def _level_of(text: str, taken: dict) -> str | None:
+    """level1 or level2 for a cell under a blank header, from its vocabulary (产出指标 → level1,
+    数量指标 → level2); the first free level whose vocabulary the name carries, else None."""
+    t = labels_mod.normalise(text)
+    if not t or len(t) > 14 or _is_section(text):
+        return None
+    for level in ("level1", "level2"):
+        if level in taken:
+            continue
+        code = TABLE.level_code(t, int(level[-1]))
+        if code and code != "other":
+            return level
+    return None
+
+
+def _groups_rows(c: Cell, right: list[Cell]) -> bool:
+    """A cell that spans rows with labels of their own beside it: a section label (项目绩效目标,
+    绩效指标, 项目资金) whatever its wording, never a label whose value is beside it."""
+    return c.rowspan >= 2 and _looks_like_label(cell_text(c)) and any(_is_label_cell(x) for x in right)
 
 
 def _stage_of(text: str) -> str | None:

@@ -72,6 +72,7 @@ class LabelTable:
     metric_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lookalike: dict[str, frozenset[str]] = field(default_factory=dict)
     required: dict = field(default_factory=dict)
+    signature: dict = field(default_factory=dict)  # [signature]: see labels.toml
 
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
@@ -105,6 +106,14 @@ class LabelTable:
         if best >= threshold and best - runner >= margin:
             return Match(kind, key, round(best, 3), "fuzzy")
         return None
+
+    def form_signature(self):
+        """The [signature] as extract's page test takes it (a page with a new or no title)."""
+        from extract.classify import Signature
+
+        sig = self.signature
+        return Signature(words=tuple(sig.get("words", ())), required=tuple(tuple(g) for g in sig.get("required", ())),
+                         negative=tuple(sig.get("negative", ())), min_words=sig.get("min_words", 5))
 
     def aliases(self, kind: str) -> dict[str, tuple[str, ...]]:
         return self.entries.get(kind, {})
@@ -193,6 +202,8 @@ def build_table(data: dict) -> LabelTable:
     for key in required.get("funding_any", []):
         if key not in schema.FUNDING_KEYS:
             problems.append(f"[required] funding_any: {key} is not a funding key of the schema")
+    signature = data.pop("signature", {})
+    problems += _signature_problems(signature)
     metric_stems = data.pop("metric_stems", {})
     groups = data.pop("ocr_lookalikes", {}).get("groups", [])
     lookalike = {}
@@ -227,7 +238,23 @@ def build_table(data: dict) -> LabelTable:
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
     return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()},
-                      {k: frozenset(v) for k, v in lookalike.items()}, required)
+                      {k: frozenset(v) for k, v in lookalike.items()}, required, signature)
+
+
+def _signature_problems(sig: dict) -> list[str]:
+    def words(v) -> bool:
+        return isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v)
+
+    out = []
+    if set(sig) - {"words", "required", "negative", "min_words"}:
+        out.append(f"[signature] unknown keys: {sorted(set(sig) - {'words', 'required', 'negative', 'min_words'})}")
+    if not words(sig.get("words", [])) or not words(sig.get("negative", [])):
+        out.append("[signature] words and negative must be lists of non-empty strings")
+    if not all(words(g) and g for g in sig.get("required", [])):
+        out.append("[signature] required must be a list of non-empty lists of strings")
+    if not isinstance(sig.get("min_words", 1), int) or sig.get("min_words", 1) < 1:
+        out.append("[signature] min_words must be a positive integer")
+    return out
 
 
 @lru_cache(maxsize=1)

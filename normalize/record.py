@@ -8,7 +8,7 @@ from decimal import Decimal
 from extract.model import Document
 
 from . import checks, schema
-from .assemble import EXTRA, Piece, Sheet, sheets_of
+from .assemble import EXTRA, TARGET_COL, Piece, Sheet, sheets_of
 from .labels import TABLE
 from .schema import Flag, Provenance, Record
 from .text import join_lines
@@ -70,7 +70,10 @@ def _geometry(p: Piece) -> checks.Geometry:
     last = p.lines[-1]
     size = last.size or (last.bbox[3] - last.bbox[1]) or 10.0
     left_pad = max(min(ln.bbox[0] for ln in c.lines) - x0, 0.0)
-    near_edge = last.bbox[2] >= x1 - left_pad - 1.0 * size
+    # The padding text keeps from the rulings: the table's usual one where known (a centred
+    # line's own left gap says nothing about where the right edge's padding starts).
+    edge_pad = min(p.pad, left_pad) if p.pad is not None else left_pad
+    near_edge = last.bbox[2] >= x1 - edge_pad - 1.0 * size
     head_at_edge = False
     if len(c.lines) == 1:
         # A single line that starts at the left padding and either runs into the right padding
@@ -79,7 +82,9 @@ def _geometry(p: Piece) -> checks.Geometry:
         # starts at the left padding. The padding is the table's usual one where known.
         gap = last.bbox[0] - x0
         pad = p.pad if p.pad is not None else gap
-        starts_left = gap <= 0.6 * size + 1.0
+        right_gap = x1 - last.bbox[2]
+        centred = gap > pad + 1.0 and abs(gap - right_gap) <= 0.25 * size + 1.0
+        starts_left = gap <= 0.6 * size + 1.0 and not centred
         # OCR boxes are reported like a text layer's (character advance, not ink), so one margin
         # serves both; it is tight (tuned on the samples, see the OCR notes in the README).
         intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
@@ -145,7 +150,9 @@ class RecordBuilder:
         why = checks.truncated_tail(v, geom, tail_cut)
         if why is None and p.last and p.cell is not None and p.cell.hidden_after:
             why = "the cell hides the rest of the text"
-        if why is None and metric:
+        if why is None and metric and geom.near_edge:
+            # A metric name without its suffix (…满意 for …满意度) is cut only where the text
+            # reaches the cell's edge: short names such as 群体满意 or 全覆盖 are complete.
             why = checks.metric_cut(v, TABLE.metric_stems)
         if why:
             self.flag("truncated_tail", path, p.page, why)
@@ -180,6 +187,9 @@ class RecordBuilder:
             for k, p in sh.values.items():
                 values.setdefault(k, p)
         long_texts = [p.text for p in values.values() if len(p.text) >= 6]
+        if self.form_type == "department" and "fields.department" not in values and "fields.reporting_unit" in values:
+            # SPEC: on a department form 单位名称 names the department itself, not who filed.
+            values["fields.department"] = values.pop("fields.reporting_unit")
         fields = self.build_fields(values, long_texts)
         funding = {}
         for key in schema.FUNDING_KEYS:
@@ -251,7 +261,8 @@ class RecordBuilder:
                 row[key] = p.text if p else None
             row["level1_code"] = TABLE.level_code(row["level1"] or "", 1)
             row["level2_code"] = TABLE.level_code(row["level2"] or "", 2) if row["level2"] else None
-            tp = rec.get("target")
+            targets = {k[len(TARGET_COL):]: p for k, p in rec.items() if k.startswith(TARGET_COL)}
+            tp = rec.get("target") or _annual_target(targets)
             row["target"] = tp.text if tp else None
             row["target_op"], row["target_value"], row["target_unit"] = parse_target(row["target"] or "")
             up = rec.get("unit")
@@ -259,11 +270,15 @@ class RecordBuilder:
                 row["target_unit"] = up.text  # a separate 计量单位 column
             rp = rec.get("remark")
             row["remark"] = rp.text if rp else None
+            if targets:
+                row["targets"] = {header: p.text for header, p in targets.items()}
             self.extras(f"indicators[{i}]", rec)
             for key, p in rec.items():
                 if key.startswith(EXTRA) or key == "unit":
                     continue
                 path = f"indicators[{i}].{key}"
+                if key.startswith(TARGET_COL):
+                    path = f"indicators[{i}].targets.{key[len(TARGET_COL):]}"
                 self.provenance(path, p)
                 if key in ("level3", "remark"):
                     self.text_checks(path, p, long_texts, metric=key == "level3")
@@ -369,6 +384,13 @@ class RecordBuilder:
             amt, price, qty = d(it.get("amount")), d(it.get("unit_price")), _num(it.get("quantity"))
             if amt is not None and price is not None and qty is not None and (price * qty).quantize(amt) != amt:
                 self.flag("sum_mismatch", f"cost_items[{i}].amount", page, f"{amt} ≠ {price} × {qty}")
+
+
+def _annual_target(targets: dict[str, Piece]) -> Piece | None:
+    """The annual one of several value columns (SPEC: ``target`` is the annual one, or the first)."""
+    if not targets:
+        return None
+    return next((p for header, p in targets.items() if "年度" in header), next(iter(targets.values())))
 
 
 def _num(v: str | None) -> Decimal | None:

@@ -87,6 +87,7 @@ def process_file(
     ``sha256``: the file's hash when the caller has it already (the batch driver does).
     """
     from extract.pdf import read_document, sha256_file
+    from normalize.labels import TABLE
     from normalize.record import records_from_document
 
     options = options or Options()
@@ -97,8 +98,11 @@ def process_file(
         result.source_sha256 = sha256 or sha256_file(path)
         with _deadline(options.timeout):
             doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
-                                sha256=result.source_sha256)
+                                sha256=result.source_sha256, signature=TABLE.form_signature())
             records = records_from_document(doc, name)
+        if doc.self_evaluations:
+            pages = ",".join(map(str, doc.self_evaluations))
+            result.soft_errors.append(f"page(s) {pages}: a 绩效自评表 (an evaluation after the fact), not a filing")
         if doc.actions:
             result.soft_errors.append(f"the PDF carries {', '.join(doc.actions)} actions (not executed)")
         result.records = [r.to_json() for r in records]

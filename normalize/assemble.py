@@ -18,7 +18,7 @@ from . import labels as labels_mod
 from . import schema
 from .labels import TABLE, Match
 from .text import join_lines, split_label
-from .values import unit_in
+from .values import parse_target, unit_in
 
 EXTRA = "extra:"  # the role of a column whose header the block does not know ("extra:计量方式")
 TARGET_COL = "target:"  # one of several value columns ("target:年度指标值"), keyed by its header
@@ -360,7 +360,9 @@ class SheetReader:
         return {role: self._piece(page, cs) for role, cs in cells.items() if role.startswith(EXTRA)}
 
     def _piece(self, page: int, cs: list[Cell]) -> Piece:
-        c = cs[0]
+        # Two columns with one role (三级指标 for the long term and for the year): the first that
+        # is filled in this row.
+        c = next((c for c in cs if c.lines), cs[0])
         return self.piece(c.lines, page, c)
 
     def indicator_row(self, page: int, cells: dict[str, list[Cell]]) -> bool:
@@ -372,6 +374,7 @@ class SheetReader:
             level = _level_of(cell_text(c), taken=rec)
             if level:
                 rec[level] = self.piece(c.lines, page, c)
+        self.value_columns(rec)
         for role in sorted(r for r in cells if r.startswith(TARGET_COL)):
             rec[role] = self._piece(page, cells[role])
         if not any(p.text for k, p in rec.items() if k in ("level3", "target") or k.startswith(TARGET_COL)):
@@ -385,6 +388,22 @@ class SheetReader:
                 rec[lvl] = self.carry[lvl]
         self.sheet.indicators.append(rec)
         return True
+
+    def value_columns(self, rec: dict[str, Piece]) -> None:
+        """Where no header names a value column, columns whose headers the table does not know (one
+        per site: 西坪镇尧山村 | 桃舟乡吾培村 …) and whose cells read as targets (≥90%, 100, 3次) are
+        the value columns: each becomes a target under its header, for the rest of the block."""
+        if "target" in rec or any(k.startswith(TARGET_COL) for k in self.role_names()):
+            return
+        extras = [k for k, p in rec.items() if k.startswith(EXTRA)]
+        if len(extras) >= 2 and all(parse_target(rec[k].text)[1] is not None for k in extras):
+            self.columns = [(f"{TARGET_COL}{r[len(EXTRA):]}" if r in extras else r, x0, x1)
+                            for r, x0, x1 in self.columns]
+            for k in extras:
+                rec[f"{TARGET_COL}{k[len(EXTRA):]}"] = rec.pop(k)
+
+    def role_names(self) -> list[str]:
+        return [r for r, _, _ in self.columns]
 
     def cost_row(self, page: int, row: list[Cell], cells: dict[str, list[Cell]]) -> bool:
         total_word = any(TABLE.column(cell_text(c), "cost_columns") == "total_row" for c in row)
@@ -446,7 +465,7 @@ class SheetReader:
             if m:
                 j = i + 1
                 vals: list[Cell] = []
-                while j < len(row) and not _is_label_cell(row[j]):
+                while j < len(row) and not _is_label_cell(row[j]) and not (vals and _label_shaped(row[j])):
                     vals.append(row[j])
                     j += 1
                 filled = [v for v in vals if v.lines]
@@ -531,6 +550,11 @@ def _cross_key(m: Match, col: str) -> str | None:
     rest = m.key.split("_", 1)[1] if m.key.startswith(("total_", "annual_")) else None
     key = f"{col}_{rest}" if rest else m.key
     return key if key in schema.FUNDING_KEYS else None
+
+
+def _label_shaped(c: Cell) -> bool:
+    """A label the table does not know: it ends the value before it (see [label_shape])."""
+    return TABLE.label_shaped(cell_text(c))
 
 
 def _is_section(text: str) -> bool:

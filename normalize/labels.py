@@ -73,6 +73,16 @@ class LabelTable:
     lookalike: dict[str, frozenset[str]] = field(default_factory=dict)
     required: dict = field(default_factory=dict)
     signature: dict = field(default_factory=dict)  # [signature]: see labels.toml
+    label_shape: dict = field(default_factory=dict)  # [label_shape]: see labels.toml
+
+    def label_shaped(self, text: str) -> bool:
+        """A cell that reads as a label the table does not know (short, no digits, a label's ending)."""
+        t = normalise(strip_parens(text))
+        if not 2 <= len(t) <= self.label_shape.get("max_chars", 12) or any(ch.isdigit() for ch in t):
+            return False
+        if any(p in t for p in "，。；、,;"):
+            return False
+        return t.endswith(tuple(self.label_shape.get("endings", ())))
 
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
@@ -203,6 +213,9 @@ def build_table(data: dict) -> LabelTable:
         if key not in schema.FUNDING_KEYS:
             problems.append(f"[required] funding_any: {key} is not a funding key of the schema")
     signature = data.pop("signature", {})
+    label_shape = data.pop("label_shape", {})
+    if not all(isinstance(e, str) and e for e in label_shape.get("endings", [])):
+        problems.append("[label_shape] endings must be non-empty strings")
     problems += _signature_problems(signature)
     metric_stems = data.pop("metric_stems", {})
     groups = data.pop("ocr_lookalikes", {}).get("groups", [])
@@ -238,7 +251,7 @@ def build_table(data: dict) -> LabelTable:
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
     return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()},
-                      {k: frozenset(v) for k, v in lookalike.items()}, required, signature)
+                      {k: frozenset(v) for k, v in lookalike.items()}, required, signature, label_shape)
 
 
 def _signature_problems(sig: dict) -> list[str]:

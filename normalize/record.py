@@ -12,7 +12,7 @@ from .assemble import EXTRA, TARGET_COL, Piece, Sheet, sheets_of
 from .labels import TABLE
 from .schema import Flag, Provenance, Record
 from .text import join_lines
-from .values import checkbox_options, fmt_amount, parse_amount, parse_date, parse_target
+from .values import checkbox_options, fmt_amount, parse_amount, parse_date, parse_target, unit_in
 
 # Text values that get the truncation / bracket / repetition checks.
 _TEXT_CHECKED_FIELDS = frozenset(schema.FIELD_KEYS) - {
@@ -95,12 +95,11 @@ def _geometry(p: Piece) -> checks.Geometry:
         tops = [ln.bbox[1] for ln in c.lines]
         pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]
         room_below = bottom - last.bbox[3] >= max(pitch, size) * 0.9
-        # A long narrative at the bottom of a full cell is the typical cut; a short text must also
-        # end on a line as wide as the widest (a wrapped line, not the end of a paragraph).
-        widest = max(ln.bbox[2] - ln.bbox[0] for ln in c.lines)
-        full_last = last.bbox[2] - last.bbox[0] >= widest - 0.6 * size
+        # A long narrative at the bottom of a full cell is the typical cut.
         long_text = sum(len(ln.text) for ln in p.lines) >= LONG_TEXT
-        at_edge = not room_below and (long_text or full_last)
+        # A short text whose lines all fill the width (a name wrapped evenly in a narrow column)
+        # shows no cut by itself: only a cut word at the edge (near_edge + the text) tells.
+        at_edge = not room_below and long_text
     return checks.Geometry(at_edge=at_edge, near_edge=near_edge, head_at_edge=head_at_edge)
 
 
@@ -190,6 +189,11 @@ class RecordBuilder:
         if self.form_type == "department" and "fields.department" not in values and "fields.reporting_unit" in values:
             # SPEC: on a department form 单位名称 names the department itself, not who filed.
             values["fields.department"] = values.pop("fields.reporting_unit")
+        if self.unit_original is None:
+            # No unit line or label: the amounts may carry it ("10000万元" in the cells).
+            units = {unit_in(p.text) for k, p in values.items() if k.startswith("funding.") and p.text}
+            if len(units - {None}) == 1 and None not in units:
+                self.unit_original = self.unit = units.pop()
         fields = self.build_fields(values, long_texts)
         funding = {}
         for key in schema.FUNDING_KEYS:

@@ -86,6 +86,9 @@ class Cell:
     e.g. a merged 一级目标 cell); ``label`` is an inline label split off the value;
     ``para_keys`` maps the cell's paragraphs (split on "\\n") to (path, label) pairs instead.
     ``flags`` are extra expected flags (the ones geometry cannot tell, e.g. duplicated_text).
+    ``unmapped``: a label cell that matches no SPEC key; the record carries an ``unmapped_label``
+    flag (path "fields", detail the label).  ``continues``: the cell continues its key's value from
+    the previous page (a row split by a page break); its text is appended to the value.
     """
 
     text: str = ""
@@ -102,6 +105,8 @@ class Cell:
     flags: tuple[str, ...] = ()
     checkbox: bool = False  # options marked □ (unticked) or ☑/■ (ticked)
     full_line: bool = False  # a complete cell whose last line is full: the layout checks it is
+    unmapped: bool = False  # a label SPEC has no key for: expected as an unmapped_label flag
+    continues: bool = False  # the rest of a value begun on the previous page (same key)
 
     @property
     def full(self) -> str:
@@ -138,7 +143,7 @@ class Table:
 
 @dataclass
 class Form:
-    meta: dict  # the record's "form" object
+    meta: dict  # the record's "form" object ("type" defaults to "project"; give "department" here)
     pages: list[list[Text | Table]]
 
 
@@ -162,6 +167,22 @@ def register_font() -> None:
     if not FONT_FILE.exists():
         sys.exit(f"font {FONT_FILE} is missing: apt-get install fonts-wqy-microhei")
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+
+
+def use_font(name: str, path: Path) -> None:
+    """Lay out and draw with another font from now on (make_layouts.py varies it; the samples do not)."""
+    global FONT, FONT_FILE
+    FONT, FONT_FILE = name, path
+    if name not in pdfmetrics.getRegisteredFontNames():
+        register_font()
+
+
+def use_page(size: tuple[float, float], content_w: float) -> None:
+    """Lay out on another page size with tables ``content_w`` wide (make_layouts.py: A4 landscape)."""
+    global PAGE_W, PAGE_H, CONTENT_W, PAGE_MARGIN_X
+    PAGE_W, PAGE_H = size
+    CONTENT_W = content_w
+    PAGE_MARGIN_X = (PAGE_W - CONTENT_W) / 2
 
 
 def advance(ch: str, size: float) -> float:
@@ -642,7 +663,7 @@ def draw_cell(c: canvas.Canvas, pc: PlacedCell, variant: str) -> None:
 
 
 def render(pages: list[list[PlacedText | PlacedTable]], variant: str, path: Path) -> bytes:
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1)
     c.setTitle(path.stem)
     for page in pages:
         for item in page:
@@ -685,6 +706,11 @@ LEVEL1_CODES = {
     "效益指标": "outcome",
     "满意度指标": "satisfaction",
     "成本指标": "cost",
+    # with the score ranges printed in the cell (Chongqing 审批表)
+    "成本指标（0-20）分": "cost",
+    "产出指标（40-50）分": "output",
+    "效益指标（20-30）分": "outcome",
+    "满意度指标（0-10）分": "satisfaction",
 }
 LEVEL2_CODES = {
     "数量": "quantity",
@@ -709,6 +735,7 @@ LEVEL2_CODES = {
     "生态效益指标": "ecological",
     "可持续影响指标": "sustainability",
     "服务对象满意度指标": "satisfaction",
+    "社会公众或服务对象满意度指标": "satisfaction",
 }
 MONEY_PATHS = re.compile(r"^(funding\.\w+|cost_items\[\d+\]\.(amount|unit_price)|cost_total)$")
 TARGET = re.compile(r"^(≥|≤|>|<|=)?\s*(\d+(?:\.\d+)?)\s*(\S+)?$")
@@ -743,9 +770,13 @@ def balanced(text: str) -> bool:
 
 
 def money(text: str, factor: Decimal = Decimal(1)) -> str:
-    """An amount as printed (``771,325,800.00``, ``3,600.00`` 万元 with factor 10000) in 元, two places."""
+    """An amount as printed (``771,325,800.00``, ``3,600.00`` 万元 with factor 10000) in 元, two places.
+
+    A unit printed in the cell (``10000万元``) is dropped: the form's unit (the factor) says what it is.
+    """
     if not text.strip():
         return ""  # a present but empty amount cell
+    text = re.sub(r"\s*万?元$", "", text.strip())
     return str((Decimal(text.replace(",", "")) * factor).quantize(Decimal("0.01")))
 
 
@@ -778,9 +809,16 @@ def sum_mismatches(funding: dict) -> set[str]:
 
 
 def checkbox_value(text: str) -> tuple[str, bool]:
-    """(the ticked option, whether exactly one is ticked)."""
-    options = re.findall(f"([{TICKED}{UNTICKED}])\\s*([^{TICKED}{UNTICKED}]+)", text)
-    ticked = [opt.strip() for mark, opt in options if mark in TICKED]
+    """(the ticked option, whether exactly one is ticked).
+
+    Marks before the options ("□新增项目 ■延续项目") or, where the text does not start with a mark,
+    after them ("新增项目□延续项目√": √ ticks the option before it).
+    """
+    if text.strip()[:1] in TICKED + UNTICKED:
+        options = re.findall(f"([{TICKED}{UNTICKED}])\\s*([^{TICKED}{UNTICKED}]+)", text)
+    else:
+        options = [(mark, opt) for opt, mark in re.findall(f"([^{TICKED}{UNTICKED}√]+)([{TICKED}{UNTICKED}√])", text)]
+    ticked = [opt.strip() for mark, opt in options if mark in TICKED + "√"]
     return (ticked[0] if len(ticked) == 1 else ""), len(ticked) == 1
 
 
@@ -791,6 +829,7 @@ class Value:
     page: int
     glyphs: list[Glyph]  # the value's glyphs, visible and hidden (empty outside tables)
     flags: tuple[str, ...] = ()
+    continues: bool = False
 
 
 def strip_label(text: str, label: str) -> str:
@@ -821,7 +860,7 @@ def values(pages: list[list[PlacedText | PlacedTable]], first_page: int = 1) -> 
                 elif cell.key:
                     text = strip_label(visible_text(pc), cell.label)
                     for path in [cell.key] if isinstance(cell.key, str) else cell.key:
-                        out.append(Value(path, text, page_no, pc.glyphs, cell.flags))
+                        out.append(Value(path, text, page_no, pc.glyphs, cell.flags, cell.continues))
     return out
 
 
@@ -846,13 +885,28 @@ def value_flags(v: Value, variant: str, checkbox: bool) -> list[dict]:
     return flags
 
 
+def get_path(record: dict, path: str) -> object:
+    """The value at ``path`` (as set_path writes it), or None."""
+    m = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)(?:\.(.+))?", path)
+    if m:
+        items = record.get(m[1], [])
+        item = items[int(m[2])] if int(m[2]) < len(items) else {}
+        return item.get(m[3], {}).get(m[4]) if m[4] else item.get(m[3])
+    group, _, key = path.partition(".")
+    return record.get(group, {}).get(key) if key else record.get(path)
+
+
 def set_path(record: dict, path: str, value: object) -> None:
-    m = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path)
+    # "indicators[3].targets.年度指标值": one value column of a multi-column indicator (its header as printed)
+    m = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)(?:\.(.+))?", path)
     if m:
         items = record.setdefault(m[1], [])
         while len(items) <= int(m[2]):
             items.append({})
-        items[int(m[2])][m[3]] = value
+        if m[4]:
+            items[int(m[2])].setdefault(m[3], {})[m[4]] = value
+        else:
+            items[int(m[2])][m[3]] = value
     elif "." in path:
         group, key = path.split(".")
         record.setdefault(group, {})[key] = value
@@ -881,6 +935,18 @@ def indicator(ind: dict) -> dict:
     return ordered(ind, INDICATOR_ORDER)
 
 
+def unmapped_flags(pages: list, first_page: int) -> list[dict]:
+    """An unmapped_label flag for every label cell marked ``unmapped`` (detail: the label)."""
+    return [
+        {"code": "unmapped_label", "path": "fields", "page": page_no, "detail": visible_text(pc)}
+        for page_no, page in enumerate(pages, first_page)
+        for item in page
+        if isinstance(item, PlacedTable)
+        for pc in item.cells
+        if pc.cell.unmapped
+    ]
+
+
 def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str, n: int = 1, first_page: int = 1) -> dict:
     """The record of the ``n``-th filing of the PDF, whose ``pages`` start at page ``first_page``."""
     checkbox_paths = {
@@ -896,6 +962,8 @@ def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str, n: 
     factor = UNIT_FACTORS[form.meta["amount_unit_original"]]
     for v in values(pages, first_page):
         text = v.text
+        if v.continues:
+            text = join_lines([get_path(data, v.path) or "", text])
         if MONEY_PATHS.match(v.path):
             text = money(text, factor)
         elif v.path in DATE_PATHS:
@@ -906,6 +974,7 @@ def build_record(form: Form, pages: list, variant: str, pdf: Path, sha: str, n: 
             text = "√" in text
         set_path(data, v.path, text)
         flags += value_flags(v, variant, v.path in checkbox_paths)
+    flags += unmapped_flags(pages, first_page)
     declared = {f["path"] for f in flags if f["code"] == "sum_mismatch"}
     if declared != sum_mismatches(data.get("funding", {})):
         raise AssertionError(f"sum_mismatch declared on {declared}, the amounts say {sum_mismatches(data['funding'])}")
@@ -1247,12 +1316,13 @@ def write_json(path: Path, data: object) -> None:
 
 
 def all_samples() -> list[tuple[str, Form | Document, str]]:
-    """The seed's samples (above) and the further templates of ``sample_forms.py``."""
+    """The seed's samples (above), the further templates of ``sample_forms.py`` and ``province_forms.py``."""
     # sample_forms imports this module by name; run as a script, this module is __main__.
     sys.modules.setdefault("make_samples", sys.modules[__name__])
+    import province_forms
     import sample_forms
 
-    return SAMPLES + sample_forms.SAMPLES
+    return SAMPLES + sample_forms.SAMPLES + province_forms.SAMPLES
 
 
 def main(only: list[str]) -> None:

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(python3 python3-venv python3-pip fonts-wqy-microhei poppler-utils chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim)
+DEB_PACKAGES=(python3 python3-venv python3-pip fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim)
 
 missing_debs() {
   local p out=()

@@ -14,6 +14,23 @@ from sample_pdfs.catalog import expected_files, expected_records, pdf_of
 
 EXPECTED = expected_files()
 
+# Real forms of other provinces rebuilt as samples (sample_pdfs/province_forms.py) that jixiao does
+# not read in full yet (issue 11). Strict: the test fails as soon as one of them passes, so the
+# list only shrinks. What each still gets wrong is in the reason.
+KNOWN_GAPS = {
+    "province_hubei_wuhan_2020": "the 绩效项目指标表 sub-title row is reported as an unmapped label",
+    "province_fujian_anxi_2022": "one indicator's per-village value read from the wrong column",
+    "province_chongqing_fengjie_2023": "分值 column flagged on every indicator row, not once; one remark flagged cut",
+    "province_hunan_ningxiang_2021": "flattened layout: no indicators, suffix tick (延续项目√), 上级/本级 funding",
+    "province_hubei_guangshui_2021_dept": "department funding grid with 占比 columns, a field continued over a page",
+}
+
+
+def _param(path: Path):
+    stem = path.name.removesuffix(".json")
+    marks = [pytest.mark.xfail(reason=KNOWN_GAPS[stem], strict=True)] if stem in KNOWN_GAPS else []
+    return pytest.param(path, id=stem, marks=marks)
+
 
 def _no_nulls(d: dict) -> dict:
     """SPEC: a key whose cell is absent is "omitted or null" — the two spellings are equal."""
@@ -43,7 +60,7 @@ def test_there_are_samples():
     assert len(EXPECTED) >= 2
 
 
-@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.name.removesuffix(".json"))
+@pytest.mark.parametrize("expected_path", [_param(p) for p in EXPECTED])
 def test_golden_record(expected_path):
     pdf = pdf_of(expected_path)
     expected = expected_records(expected_path)

@@ -1,0 +1,82 @@
+"""jixiao on the layout families of sample_pdfs/make_layouts.py: a fixed-seed set, family by family.
+
+The expected records come from the generator's own data (never from jixiao); benchmarks/layouts.py
+is the same measurement on more variants.  A failing family's message shows what differed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.layouts import (
+    BASELINE,
+    F1_MIN,
+    FIELD_MIN,
+    TRUNC_PRECISION_MIN,
+    TRUNCATION,
+    Score,
+    by_family,
+    run,
+)
+from sample_pdfs.make_layouts import FAMILIES, Variant, render, variants
+
+SEED, N = 11, 110
+
+
+@pytest.fixture(scope="module")
+def results() -> list[tuple[Variant, Score]]:
+    return run(SEED, N, jobs=2)
+
+
+def what_differed(results: list[tuple[Variant, Score]], family: str, k: int = 3) -> str:
+    members = [(v, s) for v, s in results if family in v.families or (family == BASELINE and not v.families)]
+    members = sorted((m for m in members if m[1].diffs), key=lambda m: len(m[0].families))[:k]
+    return "\n".join(f"{v.stem} [{' '.join(v.families)}]: " + "; ".join(s.diffs[:4]) for v, s in members)
+
+
+@pytest.mark.parametrize("family", [*FAMILIES, BASELINE])
+def test_family(results: list[tuple[Variant, Score]], family: str) -> None:
+    score = by_family(results).get(family)
+    if score is None:
+        pytest.skip(f"no variant of seed {SEED} has {family}")
+    why = what_differed(results, family)
+    assert score.lost == 0, f"{score.lost} filings lost\n{why}"
+    assert score.field_acc >= FIELD_MIN, f"field accuracy {score.field_acc:.3f}\n{why}"
+    assert score.ind_f1 >= F1_MIN, f"indicator F1 {score.ind_f1:.3f}\n{why}"
+
+
+
+# Families whose truncation-flag precision is below the goal at this seed (issue 11): a centred
+# single line that just fits its cell is taken for a centred cut (head and tail). Strict: a family
+# that reaches the goal fails here until it is taken off the list.
+TRUNCATION_GAPS = {"goals_columns", "ind_order", "ind_section_column", "ind_two_values", "page_break",
+                   "cost_items", "cut_cell", "wrap_center"}
+
+
+@pytest.mark.parametrize("family", [
+    pytest.param(f, marks=[pytest.mark.xfail(reason="centred just-fitting lines flagged", strict=True)]
+                 if f in TRUNCATION_GAPS else []) for f in [*FAMILIES, BASELINE]])
+def test_family_truncation_precision(results: list[tuple[Variant, Score]], family: str) -> None:
+    score = by_family(results).get(family)
+    if score is None:
+        pytest.skip(f"no variant of seed {SEED} has {family}")
+    why = what_differed(results, family)
+    for code in TRUNCATION:
+        precision = score.flag_pr(code)[0]
+        assert precision is None or precision >= TRUNC_PRECISION_MIN, f"{code} precision {precision:.3f}\n{why}"
+
+
+def test_every_family_is_drawn(results: list[tuple[Variant, Score]]) -> None:
+    drawn = {name for v, _ in results for name in v.families}
+    assert drawn == set(FAMILIES)
+
+
+def test_generation_is_deterministic(tmp_path) -> None:
+    assert variants(SEED, 20) == variants(SEED, 20)
+    spec = next(v for v in variants(SEED, 40) if len(v.families) >= 4)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    pdf_a, records_a = render(spec, tmp_path / "a")
+    pdf_b, records_b = render(spec, tmp_path / "b")
+    assert pdf_a.read_bytes() == pdf_b.read_bytes()
+    assert records_a == records_b

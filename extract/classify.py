@@ -74,17 +74,21 @@ def _pieces(text: str) -> Iterable[str]:
             yield from _GAP.split(line.strip())
 
 
-def page_may_be_form(text: str, signature: Signature | None = None) -> bool:
+def page_class(text: str, signature: Signature | None = None) -> str | None:
     """First pass on a page's whole text (one line per text line; text set apart on the same
-    line by wide spaces, such as a date beside the title, counts as its own piece): a title of
-    the family, or (where a ``signature`` is given) enough of the form's own labels."""
-    if any(is_title(piece) for piece in _pieces(text)):
-        return True
-    return signature is not None and signature.matches(text)
+    line by wide spaces, such as a date beside the title, counts as its own piece): "form" for a
+    title of the family or (where a ``signature`` is given) enough of the form's own labels,
+    "self_evaluation" for a 绩效自评表's title, else None."""
+    pieces = list(_pieces(text))
+    if any(is_title(piece) for piece in pieces):
+        return "form"
+    if any(is_self_evaluation(piece) for piece in pieces):
+        return "self_evaluation"
+    return "form" if signature is not None and signature.matches(text) else None
 
 
-def self_evaluation_in(text: str) -> bool:
-    return any(is_self_evaluation(piece) for piece in _pieces(text))
+def page_may_be_form(text: str, signature: Signature | None = None) -> bool:
+    return page_class(text, signature) == "form"
 
 
 @dataclass(frozen=True)

@@ -649,7 +649,7 @@ def read_document(
         return Document(
             path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),
             unread_pages=sorted(i + 1 for i in src.blocked), actions=actions,
-            self_evaluations=[i + 1 for i, t in enumerate(texts) if classify.self_evaluation_in(t)],
+            self_evaluations=[i + 1 for i, kind in enumerate(src.kinds) if kind == "self_evaluation"],
         )
     finally:
         pdf.close()
@@ -665,13 +665,15 @@ class _PageSource:
     kept, so probing a page and then taking it costs one read.
     """
 
-    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str, signature=None):
+    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str,
+                 signature: classify.Signature | None = None):
         from .ocr.route import needs_ocr, page_decides, text_layer_usable
 
         self.path = path
         self.pdf = pdf
         self.engine_name = engine
-        self.form_text = [classify.page_may_be_form(t, signature) for t in texts]
+        self.kinds = [classify.page_class(t, signature) for t in texts]
+        self.form_text = [kind == "form" for kind in self.kinds]
         self.scanned: set[int] = set()
         self.blocked: set[int] = set()  # pages that need OCR when OCR is off
         for i, text in enumerate(texts):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from extract.classify import Signature
+
 from . import schema
 
 TABLE_PATH = Path(__file__).with_name("labels.toml")
@@ -72,17 +74,20 @@ class LabelTable:
     metric_stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lookalike: dict[str, frozenset[str]] = field(default_factory=dict)
     required: dict = field(default_factory=dict)
-    signature: dict = field(default_factory=dict)  # [signature]: see labels.toml
-    label_shape: dict = field(default_factory=dict)  # [label_shape]: see labels.toml
+    # [signature]: the labels that make an untitled ruled page a form (extract's page test)
+    signature: Signature = field(default_factory=Signature)
+    # [label_shape]: the endings and length of a label the table does not know
+    label_endings: tuple[str, ...] = ()
+    label_max_chars: int = 12
 
     def label_shaped(self, text: str) -> bool:
         """A cell that reads as a label the table does not know (short, no digits, a label's ending)."""
         t = normalise(strip_parens(text))
-        if not 2 <= len(t) <= self.label_shape.get("max_chars", 12) or any(ch.isdigit() for ch in t):
+        if not 2 <= len(t) <= self.label_max_chars or any(ch.isdigit() for ch in t):
             return False
         if any(p in t for p in "，。；、,;"):
             return False
-        return t.endswith(tuple(self.label_shape.get("endings", ())))
+        return t.endswith(self.label_endings)
 
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
@@ -116,14 +121,6 @@ class LabelTable:
         if best >= threshold and best - runner >= margin:
             return Match(kind, key, round(best, 3), "fuzzy")
         return None
-
-    def form_signature(self):
-        """The [signature] as extract's page test takes it (a page with a new or no title)."""
-        from extract.classify import Signature
-
-        sig = self.signature
-        return Signature(words=tuple(sig.get("words", ())), required=tuple(tuple(g) for g in sig.get("required", ())),
-                         negative=tuple(sig.get("negative", ())), min_words=sig.get("min_words", 5))
 
     def aliases(self, kind: str) -> dict[str, tuple[str, ...]]:
         return self.entries.get(kind, {})
@@ -214,9 +211,7 @@ def build_table(data: dict) -> LabelTable:
             problems.append(f"[required] funding_any: {key} is not a funding key of the schema")
     signature = data.pop("signature", {})
     label_shape = data.pop("label_shape", {})
-    if not all(isinstance(e, str) and e for e in label_shape.get("endings", [])):
-        problems.append("[label_shape] endings must be non-empty strings")
-    problems += _signature_problems(signature)
+    problems += _signature_problems(signature) + _label_shape_problems(label_shape)
     metric_stems = data.pop("metric_stems", {})
     groups = data.pop("ocr_lookalikes", {}).get("groups", [])
     lookalike = {}
@@ -251,7 +246,12 @@ def build_table(data: dict) -> LabelTable:
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
     return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()},
-                      {k: frozenset(v) for k, v in lookalike.items()}, required, signature, label_shape)
+                      {k: frozenset(v) for k, v in lookalike.items()}, required,
+                      Signature(words=tuple(signature.get("words", ())),
+                                required=tuple(tuple(g) for g in signature.get("required", ())),
+                                negative=tuple(signature.get("negative", ())),
+                                min_words=signature.get("min_words", 5)),
+                      tuple(label_shape.get("endings", ())), label_shape.get("max_chars", 12))
 
 
 def _signature_problems(sig: dict) -> list[str]:
@@ -267,6 +267,15 @@ def _signature_problems(sig: dict) -> list[str]:
         out.append("[signature] required must be a list of non-empty lists of strings")
     if not isinstance(sig.get("min_words", 1), int) or sig.get("min_words", 1) < 1:
         out.append("[signature] min_words must be a positive integer")
+    return out
+
+
+def _label_shape_problems(shape: dict) -> list[str]:
+    out = []
+    if not all(isinstance(e, str) and e for e in shape.get("endings", [])):
+        out.append("[label_shape] endings must be non-empty strings")
+    if not isinstance(shape.get("max_chars", 12), int) or shape.get("max_chars", 12) < 2:
+        out.append("[label_shape] max_chars must be an integer of at least 2")
     return out
 
 

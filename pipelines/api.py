@@ -98,7 +98,7 @@ def process_file(
         result.source_sha256 = sha256 or sha256_file(path)
         with _deadline(options.timeout):
             doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
-                                sha256=result.source_sha256, signature=TABLE.form_signature())
+                                sha256=result.source_sha256, signature=TABLE.signature)
             records = records_from_document(doc, name)
         if doc.self_evaluations:
             pages = ",".join(map(str, doc.self_evaluations))

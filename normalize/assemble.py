@@ -393,7 +393,7 @@ class SheetReader:
         """Where no header names a value column, columns whose headers the table does not know (one
         per site: 西坪镇尧山村 | 桃舟乡吾培村 …) and whose cells read as targets (≥90%, 100, 3次) are
         the value columns: each becomes a target under its header, for the rest of the block."""
-        if "target" in rec or any(k.startswith(TARGET_COL) for k in self.role_names()):
+        if "target" in rec or any(role.startswith(TARGET_COL) for role, _, _ in self.columns):
             return
         extras = [k for k, p in rec.items() if k.startswith(EXTRA)]
         if len(extras) >= 2 and all(parse_target(rec[k].text)[1] is not None for k in extras):
@@ -401,9 +401,6 @@ class SheetReader:
                             for r, x0, x1 in self.columns]
             for k in extras:
                 rec[f"{TARGET_COL}{k[len(EXTRA):]}"] = rec.pop(k)
-
-    def role_names(self) -> list[str]:
-        return [r for r, _, _ in self.columns]
 
     def cost_row(self, page: int, row: list[Cell], cells: dict[str, list[Cell]]) -> bool:
         total_word = any(TABLE.column(cell_text(c), "cost_columns") == "total_row" for c in row)
@@ -468,16 +465,8 @@ class SheetReader:
                 while j < len(row) and not _is_label_cell(row[j]) and not (vals and _label_shaped(row[j])):
                     vals.append(row[j])
                     j += 1
-                filled = [v for v in vals if v.lines]
-                if len(filled) >= 2 and self.cross(m, text, page, filled):
-                    pass
-                elif vals:
-                    src = filled or vals[:1]
-                    lines = [ln for v in src for ln in v.lines]
-                    piece = self.piece(lines, page, src[0])
-                    if len(src) > 1:
-                        piece.bbox = _bbox_union(v.bbox for v in src)
-                    self.assign(m, text, piece, c.bbox)
+                if vals:
+                    self.label_values(m, text, page, c, vals)
                 else:
                     labels_in_row.append((m, text, c))
                 i = j
@@ -520,6 +509,17 @@ class SheetReader:
             for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
                 self.assign(m, t, self.piece([], page, c), c.bbox)
 
+    def label_values(self, m: Match, label: str, page: int, label_cell: Cell, vals: list[Cell]) -> None:
+        """The value cells right of a label: one value per column header in a funding cross
+        table, else one value made of the filled cells."""
+        filled = [v for v in vals if v.lines]
+        if len(filled) >= 2 and self.cross(m, label, page, filled):
+            return
+        src = filled or vals[:1]
+        piece = self.piece([ln for v in src for ln in v.lines], page, src[0])
+        if len(src) > 1:
+            piece.bbox = _bbox_union(v.bbox for v in src)
+        self.assign(m, label, piece, label_cell.bbox)
 
     def cross(self, m: Match, label: str, page: int, vals: list[Cell]) -> bool:
         """A row label of a funding cross table: one value per column header, each its own key

@@ -375,8 +375,9 @@ class SheetReader:
             if level:
                 rec[level] = self.piece(c.lines, page, c)
         self.value_columns(rec)
-        for role in sorted(r for r in cells if r.startswith(TARGET_COL)):
-            rec[role] = self._piece(page, cells[role])
+        for role, _, _ in self.columns:  # the form's left-to-right order ("the first" value column)
+            if role.startswith(TARGET_COL) and role in cells:
+                rec[role] = self._piece(page, cells[role])
         if not any(p.text for k, p in rec.items() if k in ("level3", "target") or k.startswith(TARGET_COL)):
             return True  # an empty or spacer row
         for lvl in ("level1", "level2"):

@@ -116,3 +116,15 @@ def test_a_budget_table_that_names_projects_is_no_form(tmp_path):
     rows = [("项目名称", "合计"), ("主管部门", "某区建设局"), ("项目支出", "100000"), ("基本支出", "20000")]
     draw_kv_form(pdf, "2024年部门项目支出预算表", rows)
     assert process_file(str(pdf)).records == []
+
+
+def test_without_an_annual_column_the_target_is_the_leftmost_value_column():
+    rec = record([
+        (0, 0, 1, 1, "一级指标"), (0, 1, 1, 1, "二级指标"), (0, 2, 1, 1, "三级指标"), (0, 3, 1, 1, "长期指标值"),
+        (0, 4, 1, 1, "中期指标值"),
+        (1, 0, 1, 1, "产出指标"), (1, 1, 1, 1, "数量指标"), (1, 2, 1, 1, "改造校舍"), (1, 3, 1, 1, "12所"),
+        (1, 4, 1, 1, "6所"),
+    ], xs=[50, 150, 250, 400, 500, 600])
+    (ind,) = rec.indicators
+    assert ind["target"] == "12所"
+    assert list(ind["targets"]) == ["长期指标值", "中期指标值"]  # in the form's order

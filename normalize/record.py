@@ -186,14 +186,11 @@ class RecordBuilder:
             for k, p in sh.values.items():
                 values.setdefault(k, p)
         long_texts = [p.text for p in values.values() if len(p.text) >= 6]
-        if self.form_type == "department" and "fields.department" not in values and "fields.reporting_unit" in values:
-            # SPEC: on a department form 单位名称 names the department itself, not who filed.
-            values["fields.department"] = values.pop("fields.reporting_unit")
+        if self.form_type == "department":
+            _name_the_department(values)
         if self.unit_original is None:
-            # No unit line or label: the amounts may carry it ("10000万元" in the cells).
-            units = {unit_in(p.text) for k, p in values.items() if k.startswith("funding.") and p.text}
-            if len(units - {None}) == 1 and None not in units:
-                self.unit_original = self.unit = units.pop()
+            self.unit_original = _unit_of_amounts(values)
+            self.unit = self.unit_original or self.unit
         fields = self.build_fields(values, long_texts)
         funding = {}
         for key in schema.FUNDING_KEYS:
@@ -388,6 +385,18 @@ class RecordBuilder:
             amt, price, qty = d(it.get("amount")), d(it.get("unit_price")), _num(it.get("quantity"))
             if amt is not None and price is not None and qty is not None and (price * qty).quantize(amt) != amt:
                 self.flag("sum_mismatch", f"cost_items[{i}].amount", page, f"{amt} ≠ {price} × {qty}")
+
+
+def _name_the_department(values: dict[str, Piece]) -> None:
+    """SPEC: on a department form 单位名称 names the department itself, not who filed."""
+    if "fields.department" not in values and "fields.reporting_unit" in values:
+        values["fields.department"] = values.pop("fields.reporting_unit")
+
+
+def _unit_of_amounts(values: dict[str, Piece]) -> str | None:
+    """The money unit every printed amount carries ("10000万元"), where no line or label names one."""
+    units = {unit_in(p.text) for k, p in values.items() if k.startswith("funding.") and p.text}
+    return units.pop() if len(units) == 1 else None
 
 
 def _annual_target(targets: dict[str, Piece]) -> Piece | None:

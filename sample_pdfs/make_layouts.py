@@ -773,17 +773,7 @@ class Builder:
         return Cell(text[a:z], before=text[:a], after=text[z:], nowrap=True, align=align, key=key)
 
     def cost_rows(self) -> list[list[Slot]]:
-        cols = [
-            "project",
-            "activity",
-            "detail",
-            "amount",
-            "unit_price",
-            "price_basis",
-            "quantity",
-            "quantity_basis",
-            "remark",
-        ]
+        cols = ms.COST_ORDER  # the record's cost-item keys, in the order the columns are drawn
         heads = ["项目名称", "项目内容", "项目明细", "明细金额", "单价", "依据", "数量", "依据", "备注"]
         x = spread(self.label_w, self.width, [1.5, 1.5, 1.5, 1.7, 1.5, 1.3, 0.8, 1.3, 0.9])
         items = self.data.costs

@@ -767,8 +767,8 @@ class Builder:
         # a centred column cuts an overflowing line on both sides, a left-aligned one on the right
         align = "center" if self.v.has("wrap_center") else "left"
         if ind.shown == (0, 0):
-            ind.shown = visible_part(ind.level3, width, align)
-        a, z = ind.shown
+            ind.shown = visible_part(ind.level3, width, align) or (0, len(ind.level3))
+        a, z = ind.shown  # the whole name where the column is too wide to cut it: then no cut
         text = ind.level3
         return Cell(text[a:z], before=text[:a], after=text[z:], nowrap=True, align=align, key=key)
 
@@ -820,7 +820,7 @@ def merged_span(inds: list[Indicator], k: int, col: str) -> tuple[int, int]:
     return first, last
 
 
-def visible_part(text: str, width: float, align: str) -> tuple[int, int]:
+def visible_part(text: str, width: float, align: str) -> tuple[int, int] | None:
     """(start, end) of the part of a one-line cut cell the engine can show exactly, searched near
     what the column holds at the base size (the engine's own size search then makes it exact)."""
     inner = width - 0.6
@@ -834,7 +834,7 @@ def visible_part(text: str, width: float, align: str) -> tuple[int, int]:
                 return a, a + n
             except ValueError:
                 continue
-    raise ValueError(f"no part of {text!r} can be shown exactly in a {width}pt column")
+    return None  # no part can be shown exactly (a wide landscape column shows the whole name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pipelines.cli import main
 from sample_pdfs.catalog import digital_samples
 
 from .badinputs import make_corpus
-from .conftest import REALDATA, need
+from .conftest import REALDATA, SAMPLES, need
 from .readers import read_csv
 
 
@@ -172,3 +172,12 @@ def test_padding_or_junk_after_eof_is_read(tmp_path, good_pdfs):
         got = [dict(r, source=None, filing_id=None) for r in extract_records(p)]
         want = [dict(r, source=None, filing_id=None) for r in extract_records(good_pdfs[0])]
         assert got == want and got
+
+
+def test_several_value_columns_reach_indicators_csv_as_json(tmp_path):
+    pdf = SAMPLES / "province_fujian_anxi_2022.pdf"
+    assert main(["extract", str(pdf), "-o", str(tmp_path / "out"), "-q", "--format", "jsonl,csv"]) == 0
+    (rec,) = [json.loads(line) for line in (tmp_path / "out" / "filings.jsonl").read_text("utf-8").splitlines()]
+    rows = read_csv(tmp_path / "out" / "indicators.csv")
+    assert [json.loads(r["targets"]) for r in rows] == [i["targets"] for i in rec["indicators"]]
+    assert all(len(json.loads(r["targets"])) == 7 for r in rows)  # one column per village

@@ -34,6 +34,23 @@ def test_validation_rejects_a_duplicate_alias_and_an_unknown_key():
     assert "项目名称" in str(e.value) and "not_a_field" in str(e.value)
 
 
+def test_validation_rejects_a_broken_signature_and_label_shape():
+    with open(TABLE_PATH, "rb") as f:
+        data = tomllib.load(f)
+    bad = {k: dict(v) for k, v in data.items()}
+    bad["signature"]["min_words"] = 0
+    bad["signature"]["required"] = [[]]
+    bad["label_shape"]["endings"] = ["名称", ""]
+    with pytest.raises(LabelTableError) as e:
+        build_table(bad)
+    assert "min_words" in str(e.value) and "required" in str(e.value) and "[label_shape]" in str(e.value)
+
+
+def test_the_signature_and_label_shape_are_read_once_at_load():
+    assert "项目名称" in TABLE.signature.words and TABLE.signature.min_words >= 2
+    assert TABLE.label_shaped("预算执行率") and not TABLE.label_shaped("武汉市青山区教育局")
+
+
 @pytest.mark.parametrize(
     "printed, kind, key",
     [

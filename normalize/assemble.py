@@ -26,6 +26,7 @@ UNNAMED = "unnamed"  # a column with a blank header: its cells are named by thei
 
 
 @dataclass
+
 class Piece:
     """A value as found: its text and where it came from."""
 
@@ -255,8 +256,7 @@ class SheetReader:
     def read_table(self, table: Table) -> None:
         # The usual left padding of text in this table: truncation checks compare a cell's text
         # with it (pieces made from this table carry it, see ``piece``).
-        pads = sorted(g for c in table.cells if c.lines and 0 <= (g := c.lines[0].bbox[0] - c.bbox[0]) <= 6)
-        self.table_pad = pads[len(pads) // 2] if pads else None
+        self.table_pad = table_padding(table)
         self._read_rows(table)
 
     def piece(self, lines: list[Line], page: int, cell: Cell, **kw) -> Piece:
@@ -609,3 +609,19 @@ def _looks_like_label(text: str) -> bool:
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
+
+
+def table_padding(table: Table) -> float | None:
+    """The left padding the table's text keeps from the rulings, or None.
+
+    Wrapped lines are the evidence: the first two lines of a cell that start at one x were broken
+    because the next word did not fit, so they start at the padding (left-aligned text exactly,
+    centred text within half a character). Single lines say little: centred labels sit far
+    inside, and a cut line runs into the padding. A low quantile keeps a stray cell out."""
+    wrapped = sorted(
+        c.lines[0].bbox[0] - c.bbox[0]
+        for c in table.cells
+        if len(c.lines) >= 2 and abs(c.lines[0].bbox[0] - c.lines[1].bbox[0]) <= 0.5
+    )
+    gaps = [g for g in wrapped if 0 <= g <= 8]
+    return gaps[len(gaps) // 10] if gaps else None

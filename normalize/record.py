@@ -59,6 +59,9 @@ def records_from_document(doc: Document, source_file: str) -> list[Record]:
 
 
 LONG_TEXT = 60  # characters: a narrative, not a name, a note or a short phrase
+# Points: no layout puts text closer to a ruling (Word, WPS and Excel keep 2-5 pt); where a
+# table shows no padding of its own, a line this close to both rulings has overflowed them.
+MIN_PAD = 2.0
 
 
 def _geometry(p: Piece) -> checks.Geometry:
@@ -72,7 +75,7 @@ def _geometry(p: Piece) -> checks.Geometry:
     left_pad = max(min(ln.bbox[0] for ln in c.lines) - x0, 0.0)
     # The padding text keeps from the rulings: the table's usual one where known (a centred
     # line's own left gap says nothing about where the right edge's padding starts).
-    edge_pad = min(p.pad, left_pad) if p.pad is not None else left_pad
+    edge_pad = min(p.pad if p.pad is not None else 2 * MIN_PAD, left_pad)
     near_edge = last.bbox[2] >= x1 - edge_pad - 1.0 * size
     head_at_edge = False
     if len(c.lines) == 1:
@@ -89,8 +92,12 @@ def _geometry(p: Piece) -> checks.Geometry:
         # serves both; it is tight (tuned on the samples, see the OCR notes in the README).
         intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
         fills = len(last.text) >= 15 and last.bbox[2] >= x1 - pad - 0.6 * size
-        at_edge = starts_left and (intrudes or fills)
-        head_at_edge = p.first and p.pad is not None and gap < p.pad - 0.5 and intrudes
+        # A line inside the padding on both sides: a centred line wider than its cell, which
+        # spills over both rulings (cut on its left and its right).
+        both_pad = p.pad if p.pad is not None else MIN_PAD
+        overflows = gap < both_pad - 0.5 and right_gap < both_pad - 0.5
+        at_edge = starts_left and (intrudes or fills) or overflows
+        head_at_edge = p.first and overflows
     else:
         tops = [ln.bbox[1] for ln in c.lines]
         pitch = sorted(b - a for a, b in zip(tops, tops[1:]))[(len(tops) - 1) // 2]

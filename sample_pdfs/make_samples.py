@@ -61,6 +61,7 @@ PAGE_MARGIN_BOTTOM = 30.0
 PAD = 2.0  # text padding inside a cell's inner box
 LEADING = 1.5  # line pitch, as a multiple of the font size
 EDGE_MARGIN = 1.0  # no glyph centre may lie closer than this to an inner box edge
+OVERFLOW = 0.8  # a one-line cut shows text this close to the inner edge on each cut side (not PAD)
 SPARE = 1.0  # extra vertical room a complete cell gets beyond its padding
 SIZE_RANGE = 0.15  # a cut-off cell's font size may differ this much (relative) from the base
 SIZE_STEP = 0.01
@@ -360,6 +361,7 @@ def horizontal_visibility(pc: PlacedCell) -> set[int] | None:
     (line,) = pc.lines
     (x,) = line_offsets(pc)
     shown = set()
+    edges: list[tuple[float, float]] = []  # visible glyphs' left and right, in order
     for idx, ch, off in line.chars:
         x0, x1 = x + off, x + off + advance(ch, pc.size)
         cx = (x0 + x1) / 2
@@ -369,6 +371,12 @@ def horizontal_visibility(pc: PlacedCell) -> set[int] | None:
             if x0 < 0 or x1 > inner_w:
                 return None  # a visible glyph must not cross the ruling
             shown.add(idx)
+            edges.append((x0, x1))
+    # Overflowing text ignores the padding: on each cut side it shows text inside it.
+    if edges and pc.cell.before and edges[0][0] > OVERFLOW:
+        return None
+    if edges and pc.cell.after and inner_w - edges[-1][1] > OVERFLOW:
+        return None
     return shown
 
 

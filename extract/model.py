@@ -75,6 +75,10 @@ class Page(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     title: str | None = None  # the form title line, when the page carries one
     form_start: bool = False  # the first page of a form (by its title, or by its labels when untitled)
+    # Degrees clockwise the page as shown was turned to read it upright (a sideways scan, a
+    # /Rotate that does not match the drawing); width, height and every box are on the turned
+    # page, and extract.orient.unturn_box maps a box back onto the page as shown.
+    turn: int = 0
 
 
 class Document(BaseModel):

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import classify
+from . import classify, orient
 from .errors import Corrupt, Empty, Encrypted, NotAPdf, TooLarge
 from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
 from .model import Cell, Document, Line, Page, Table
@@ -579,13 +579,35 @@ def has_duplicate_chars(chars: list[dict], tol: float = 1.0) -> bool:
 
 
 def read_page(plumber_page, pdfium_page, number: int) -> Page:
+    """One digital page, read upright: a page whose text runs sideways or upside down as shown
+    (a /Rotate that does not match its drawing) is turned first, and says so in ``Page.turn``."""
     if has_duplicate_chars(plumber_page.chars):
         plumber_page = plumber_page.dedupe_chars()
     chars = fold_chars(plumber_page.chars)  # upright or not: vertical labels are text too
-    height = float(plumber_page.height)
-    hidden = hidden_chars(pdfium_page, height) if pdfium_page is not None else []
+    width, height = float(plumber_page.width), float(plumber_page.height)
+    turn = orient.text_turn(chars)
+    chars = orient.turn_chars(chars, turn, width, height)
+    hidden = _hidden_chars_turned(pdfium_page, width, height, turn) if pdfium_page is not None else []
     visible, gone = split_hidden(chars, hidden)
-    return assemble_page(number, float(plumber_page.width), height, visible, _segments(plumber_page), gone)
+    segs = orient.turn_segs(_segments(plumber_page), turn, width, height)
+    width, height = orient.turned_size(turn, width, height)
+    page = assemble_page(number, width, height, visible, segs, gone)
+    page.turn = turn
+    return page
+
+
+def _hidden_chars_turned(pdfium_page, width: float, height: float, turn: int) -> list[dict]:
+    """Hidden characters on the page as shown (``width`` x ``height``, pdfplumber's frame, which
+    applies /Rotate; PDFium's boxes are in the unrotated page space), then turned by ``turn``."""
+    rotate = pdfium_page.get_rotation() % 360
+    u_width, u_height = orient.turned_size(rotate, width, height)  # the unrotated page's size
+    out = []
+    for h in hidden_chars(pdfium_page, u_height):
+        box = (h["x0"], h["top"], h["x1"], h["bottom"])
+        box = orient.turn_box(orient.turn_box(box, rotate, u_width, u_height), turn, width, height)
+        clip = orient.turn_box(orient.turn_box(h["clip"], rotate, u_width, u_height), turn, width, height)
+        out.append({**h, "x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "clip": clip})
+    return out
 
 
 def _continues(page: Page) -> bool:

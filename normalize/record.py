@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extract.model import Document
+from extract.orient import unturn_box
 
 from . import checks, schema
 from .assemble import EXTRA, TARGET_COL, Piece, Sheet, sheets_of
@@ -125,6 +126,9 @@ class RecordBuilder:
         self.unit = self.unit_original or "元"
         # 部门整体支出绩效目标表: a department, not a project (SPEC "What a filing is")
         self.form_type = "department" if "整体" in (self.title or "") else "project"
+        # Pages read turned (sideways or upside down as shown): their boxes go back onto the
+        # page as a viewer shows it, where an archivist looks for them.
+        self.turned = {pg.number: pg for s in filing.sheets for pg in s.pages if pg.turn}
 
     # -- helpers
     def flag(self, code: str, path: str, page: int | None, detail: str = "") -> None:
@@ -137,7 +141,10 @@ class RecordBuilder:
         elif not p.method.startswith("ocr") and p.text and (n := checks.unspellable(p.text)):
             self.flag("low_confidence", path, p.page,
                       f"the text layer has no Unicode for {n} character(s) of this value; read them on the page")
-        self.prov[path] = Provenance(page=p.page, bbox=p.bbox, method=p.method, confidence=round(p.confidence, 3),
+        bbox = p.bbox
+        if bbox is not None and (pg := self.turned.get(p.page)) is not None:
+            bbox = tuple(round(v, 2) for v in unturn_box(bbox, pg.turn, pg.width, pg.height))
+        self.prov[path] = Provenance(page=p.page, bbox=bbox, method=p.method, confidence=round(p.confidence, 3),
                                      label=p.label or None)
 
     def text_checks(self, path: str, p: Piece, others: list[str], metric: bool = False) -> None:

@@ -90,7 +90,7 @@ class ScanReader:
                                for c in t.cells])
                   for t in scan.tables]
         scan.page = Page(number=number, width=round(w * pt, 2), height=round(h * pt, 2), kind="scanned",
-                         lines=lines, tables=tables, title=title)
+                         lines=lines, tables=tables, title=title, turn=img.rotation)
         return scan
 
     # -- step 2

@@ -716,8 +716,11 @@ class _PageSource:
         return i not in self.blocked
 
     def may_start(self, i: int) -> bool:
-        """Whether page i can start a form: its text says so, or only its image can tell."""
-        return i in self.scanned or (i not in self.blocked and self.form_text[i])
+        """Whether page i can start a form: its text says so, or a glance at its image (the
+        full read of a scanned page that is no form costs seconds; the glance, a fraction)."""
+        if i in self.scanned:
+            return i in self._probes or self._ocr().glance(self.pdf[i])
+        return i not in self.blocked and self.form_text[i]
 
     def form_by_labels(self, i: int) -> bool:
         """A digital page without a form title whose text carries the form's labels in a table."""

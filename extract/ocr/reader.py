@@ -49,6 +49,13 @@ class ScanReader:
         self.dpi = dpi
         self.max_pixels = max_pixels
 
+    # -- step 0
+    def glance(self, pdfium_page) -> bool:
+        """Whether the page may start a form (a cheap look; False means surely not)."""
+        from .glance import may_start_form
+
+        return may_start_form(self, pdfium_page)
+
     # -- step 1
     def probe(self, pdfium_page, number: int) -> Scan:
         img = im.load_page_image(pdfium_page, self.dpi, self.max_pixels)

@@ -23,10 +23,10 @@ from .values import parse_target, unit_in
 EXTRA = "extra:"  # the role of a column whose header the block does not know ("extra:计量方式")
 TARGET_COL = "target:"  # one of several value columns ("target:年度指标值"), keyed by its header
 UNNAMED = "unnamed"  # a column with a blank header: its cells are named by their content
+AMOUNT = "amount"  # a funding grid's amount column (当年金额): the row label names the key
 
 
 @dataclass
-
 class Piece:
     """A value as found: its text and where it came from."""
 
@@ -44,6 +44,15 @@ class Piece:
 
 
 @dataclass
+class ExtraColumn:
+    """A column whose header the label table does not know (分值, 占比): reported once, with every
+    value it holds, so that nothing is lost."""
+
+    page: int  # where its header stands
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Sheet:
     pages: list[Page]
     title: str | None = None
@@ -56,6 +65,9 @@ class Sheet:
     cost_total: Piece | None = None
     safeguards: list[dict[str, Piece | bool]] = field(default_factory=list)
     unmapped: list[tuple[str, Piece]] = field(default_factory=list)  # (label, value)
+    # Columns under a header the label table does not know, of a block or a funding grid:
+    # (block, header) → the column, with its values in row order.
+    extra_columns: dict[tuple[str, str], ExtraColumn] = field(default_factory=dict)
 
     @property
     def project_name(self) -> str:
@@ -87,6 +99,7 @@ def piece_of(lines: list[Line], page: int, cell: Cell | None, **kw) -> Piece:
 
 
 _YEAR_LINE = re.compile(r"[（(]?\d{4}年度?[）)]?")  # "（2024年）" alone (spaces squashed)
+
 
 def cell_text(cell: Cell) -> str:
     return join_lines([ln.text for ln in cell.lines])
@@ -159,6 +172,12 @@ class SheetReader:
         self.cross_cols: list[tuple[str, float, float]] = []
         self.carry: dict[str, Piece] = {}  # level1 / level2 carried down and over page breaks
         self.table_pad: float | None = None
+        self.kept_cells: set[int] = set()  # cells whose values are kept with an unknown column
+        self.subheader_rows = 0  # rows still to come of a funding grid's header (see funding_grid)
+        self.row_assigned: str | None = None  # the path the current table row gave a value
+        # The label/value row that ended the previous table: its value may go on at the top of
+        # the next page (see continue_value).
+        self.open_value: str | None = None
 
     # -- assignment
     def assign(self, m: Match, label: str, piece: Piece, label_box: tuple | None = None) -> None:
@@ -178,6 +197,7 @@ class SheetReader:
             return
         if m.kind == "fields":
             self.funding_ctx = None
+        self.row_assigned, self.open_value = path, None
         if path not in self.sheet.values:
             self.sheet.values[path] = piece
         elif piece.text and piece.text != self.sheet.values[path].text:
@@ -250,31 +270,62 @@ class SheetReader:
     def read(self) -> None:
         for page in self.sheet.pages:
             self.read_lines(page)
-            for table in page.tables:
-                self.read_table(table)
+            for k, table in enumerate(page.tables):
+                self.read_table(table, first_on_page=k == 0)
 
-    def read_table(self, table: Table) -> None:
+    def read_table(self, table: Table, first_on_page: bool = False) -> None:
         # The usual left padding of text in this table: truncation checks compare a cell's text
         # with it (pieces made from this table carry it, see ``piece``).
         self.table_pad = table_padding(table)
-        self._read_rows(table)
+        self._read_rows(table, first_on_page)
+        self.open_value = self.row_assigned if self.mode == "kv" else None
+
+    def continue_value(self, page: int, row: list[Cell]) -> bool:
+        """The top row of a page whose label column is empty beside one text cell, after a page
+        whose table ended on a label/value row: the rest of that value, cut by the page break
+        (部门职能概述 … "及时向市政府领" | "导报告，…"). Joined to it, so the value is whole."""
+        head = self.sheet.values.get(self.open_value) if self.open_value else None
+        if head is None or page <= head.page or not row or row[0].col != 0 or row[0].lines:
+            return False
+        texts = [c for c in row if c.lines]
+        if len(texts) != 1 or _is_label_cell(texts[0]) or _label_shaped(texts[0]):
+            return False
+        self.sheet.values[self.open_value] = _joined(head, self.piece(texts[0].lines, page, texts[0]))
+        self.row_assigned = self.open_value  # a value going on over one more page stays open
+        return True
 
     def piece(self, lines: list[Line], page: int, cell: Cell, **kw) -> Piece:
         """A value read from the current table's cell."""
         return piece_of(lines, page, cell, pad=self.table_pad, **kw)
 
-    def _read_rows(self, table: Table) -> None:
+    def _read_rows(self, table: Table, first_on_page: bool = False) -> None:
         starts: dict[int, list[Cell]] = {}
         for c in table.cells:
             starts.setdefault(c.row, []).append(c)
+        skip_until = 0
         for r in range(table.n_rows):
+            if r < skip_until:
+                continue
             row = sorted(starts.get(r, []), key=lambda c: c.col)
-            covering = sorted(
-                (c for c in table.cells if c.row <= r < c.row + c.rowspan), key=lambda c: c.bbox[0]
-            )
+            covering = sorted((c for c in table.cells if c.row <= r < c.row + c.rowspan), key=lambda c: c.bbox[0])
+            self.row_assigned = None
+            if r == 0 and first_on_page and self.mode == "kv" and self.continue_value(table.page, row):
+                continue
+            if _is_heading_row(row, table.n_cols):
+                self.mode = "kv"  # the title of the part below: whatever block ran has ended
+                continue
             block = self.header_block(row)
             if block:
-                self.start_block(block, row)
+                self.start_block(block, row, table.page)
+                continue
+            if self.subheader_rows:
+                self.subheader_rows -= 1
+                self.read_subheader(table.page, row)
+                continue
+            if self.mode == "kv" and self.funding_grid(row, table.page):
+                continue
+            if self.mode == "kv" and (n := self.unknown_group(table, r, row)):
+                skip_until = r + n
                 continue
             if self.mode != "kv" and self.read_block_row(table.page, row, covering):
                 continue
@@ -300,7 +351,7 @@ class SheetReader:
                 return mode, kind, roles
         return None
 
-    def start_block(self, block, row: list[Cell]) -> None:
+    def start_block(self, block, row: list[Cell], page: int) -> None:
         mode, _kind, roles = block
         self.mode = mode
         cols: list[tuple[str, float, float]] = []
@@ -316,16 +367,19 @@ class SheetReader:
             prev = key
         # A header the block does not know keeps its column: its values become flags, not losses.
         # A blank header's column is named by its content (a level name); a section label that
-        # spans the rows beside the block (绩效指标) is no column at all.
+        # spans the rows beside the block (绩效指标, or any cell reaching below the header: 长期绩效
+        # 指标) is no column at all.
         known = {id(c) for _, c in roles}
+        header_rows = max(c.rowspan for _, c in roles)
         for c in row:
             text = cell_text(c)
-            if id(c) in known or _is_section(text):
+            if id(c) in known or _is_section(text) or c.rowspan > header_rows:
                 continue
             if not text:
                 cols.append((UNNAMED, c.bbox[0], c.bbox[2]))
             elif not label_match(text, fuzzy=False):
                 cols.append((f"{EXTRA}{text}", c.bbox[0], c.bbox[2]))
+                self.sheet.extra_columns.setdefault((mode, text), ExtraColumn(page))
         self.columns = cols
         self.stage_names: dict[float, str] = {}
 
@@ -359,6 +413,28 @@ class SheetReader:
     def _extras(self, page: int, cells: dict[str, list[Cell]]) -> dict[str, Piece]:
         return {role: self._piece(page, cs) for role, cs in cells.items() if role.startswith(EXTRA)}
 
+    def keep_extras(self, rec: dict) -> None:
+        """A block row's values under unknown headers, kept with their column (rows with nothing
+        else in them too: a value is never dropped)."""
+        for role, p in rec.items():
+            if role.startswith(EXTRA) and isinstance(p, Piece) and p.text:
+                self.keep_extra(self.mode, role[len(EXTRA) :], p)
+
+    def keep_extra(self, block: str, header: str, p: Piece) -> None:
+        if p.cell is not None:
+            if id(p.cell) in self.kept_cells:
+                return  # a merged cell covers several rows: one value
+            self.kept_cells.add(id(p.cell))
+        col = self.sheet.extra_columns.setdefault((block, header), ExtraColumn(p.page))
+        col.values.append(p.text)
+
+    def forget_extra_column(self, header: str) -> None:
+        """An unknown column found to be a value column: no longer unknown (unless it already
+        holds values, which its flag must keep)."""
+        col = self.sheet.extra_columns.get((self.mode, header))
+        if col is not None and not col.values:
+            del self.sheet.extra_columns[(self.mode, header)]
+
     def _piece(self, page: int, cs: list[Cell]) -> Piece:
         # Two columns with one role (三级指标 for the long term and for the year): the first that
         # is filled in this row.
@@ -375,6 +451,7 @@ class SheetReader:
             if level:
                 rec[level] = self.piece(c.lines, page, c)
         self.value_columns(rec)
+        self.keep_extras(rec)
         for role, _, _ in self.columns:  # the form's left-to-right order ("the first" value column)
             if role.startswith(TARGET_COL) and role in cells:
                 rec[role] = self._piece(page, cells[role])
@@ -398,10 +475,12 @@ class SheetReader:
             return
         extras = [k for k, p in rec.items() if k.startswith(EXTRA)]
         if len(extras) >= 2 and all(parse_target(rec[k].text)[1] is not None for k in extras):
-            self.columns = [(f"{TARGET_COL}{r[len(EXTRA):]}" if r in extras else r, x0, x1)
-                            for r, x0, x1 in self.columns]
+            self.columns = [
+                (f"{TARGET_COL}{r[len(EXTRA) :]}" if r in extras else r, x0, x1) for r, x0, x1 in self.columns
+            ]
             for k in extras:
-                rec[f"{TARGET_COL}{k[len(EXTRA):]}"] = rec.pop(k)
+                rec[f"{TARGET_COL}{k[len(EXTRA) :]}"] = rec.pop(k)
+                self.forget_extra_column(k[len(EXTRA) :])
 
     def cost_row(self, page: int, row: list[Cell], cells: dict[str, list[Cell]]) -> bool:
         total_word = any(TABLE.column(cell_text(c), "cost_columns") == "total_row" for c in row)
@@ -411,6 +490,7 @@ class SheetReader:
             self.mode = "kv"
             return True
         rec = {role: self._piece(page, cs) for role, cs in cells.items()}
+        self.keep_extras(rec)
         if any(p.text for p in rec.values()):
             self.sheet.cost_items.append(rec)
         return True
@@ -425,6 +505,7 @@ class SheetReader:
             self.stage_names = {c.bbox[0]: _stage_of(t) for c, t in zip(stage_cells, texts)}
             return True
         rec: dict[str, Piece | bool] = dict(self._extras(page, cells))
+        self.keep_extras(rec)
         for role in ("system", "document", "measures"):
             if role in cells:
                 rec[role] = self._piece(page, cells[role])
@@ -451,11 +532,13 @@ class SheetReader:
                 i += 1
                 continue
             m = label_match(text, fuzzy=(i == 0 or text.rstrip().endswith(("：", ":"))))
+            if m is None and self.cross_cols:
+                m = _grid_row_label(text)
             if m and m.kind == "sections":
                 self.section(m, text)
                 i += 1
                 continue
-            if m is None and _groups_rows(c, row[i + 1:]):
+            if m is None and _groups_rows(c, row[i + 1 :]):
                 i += 1  # a section label spanning the rows it groups (项目绩效目标): no value of its own
                 continue
             if m and m.kind == "fields":
@@ -492,7 +575,9 @@ class SheetReader:
                 continue
             # A cell that is neither a known label nor the value of one.
             nxt = row[i + 1] if i + 1 < len(row) else None
-            if nxt is not None and nxt.lines and not _is_label_cell(nxt) and _looks_like_label(text):
+            # a label whose value is beside it, or a label-shaped one whose value cell is empty
+            has_value = nxt is not None and (bool(nxt.lines) or _label_shaped(c))
+            if has_value and not _is_label_cell(nxt) and _looks_like_label(text):
                 self.sheet.unmapped.append((text, self.piece(nxt.lines, page, nxt)))
                 i += 2
             else:
@@ -500,8 +585,11 @@ class SheetReader:
                 i += 1
         if labels_in_row and all_labels:
             self.pending_below = [(m, t, c.bbox[0], c.bbox[2]) for m, t, c in labels_in_row]
-            heads = [(m.key, c.bbox[0], c.bbox[2]) for m, _, c in labels_in_row
-                     if m.kind == "funding" and m.key in ("total", "annual")]
+            heads = [
+                (m.key, c.bbox[0], c.bbox[2])
+                for m, _, c in labels_in_row
+                if m.kind == "funding" and m.key in ("total", "annual")
+            ]
             if len(heads) == len(labels_in_row) >= 2:
                 self.cross_cols = heads
                 for _, t, _ in labels_in_row:
@@ -510,11 +598,85 @@ class SheetReader:
             for m, t, c in labels_in_row:  # a label whose value cell is absent: present but empty
                 self.assign(m, t, self.piece([], page, c), c.bbox)
 
+    def funding_grid(self, row: list[Cell], page: int) -> bool:
+        """The header row of a funding grid whose rows name their own amounts (当年金额 | 近两年收支
+        金额 | 占比 over rows 财政拨款 / 基本支出 / 合计): each row label's value stands under the
+        amount header; a column under a header the table does not know keeps its values for one
+        flag. A cell spanning the header and the rows below (部门总体资金情况 / 单位：万元) groups
+        them and may name the money unit. False when the row is no such header; a row of total
+        and annual headers alone is the cross table read_kv_row knows."""
+        cells = [c for c in row if cell_text(c)]
+        amounts = [c for c in cells if _amount_header(cell_text(c))]
+        if not amounts:
+            return False
+        height = max(c.rowspan for c in amounts)  # the header's own rows
+        heads = sorted((c for c in cells if c.rowspan <= height), key=lambda c: c.bbox[0])
+        groups = [c for c in cells if c.rowspan > height]
+        if any(g.bbox[2] > heads[0].bbox[0] + 0.5 for g in groups):
+            return False  # a group label stands left of the columns it groups
+        unknown = [c for c in heads if not _amount_header(cell_text(c))]
+        if not all(_header_shaped(cell_text(c)) for c in unknown):
+            return False
+        if not unknown and not any(TABLE.column(cell_text(c), "funding_columns") for c in amounts):
+            return False
+        self.cross_cols = []
+        for c in heads:
+            text = cell_text(c)
+            role = _amount_header(text)
+            if role is None:
+                role = f"{EXTRA}{text}"
+                self.sheet.extra_columns.setdefault(("funding", text), ExtraColumn(page))
+            self.cross_cols.append((role, c.bbox[0], c.bbox[2]))
+        for c in cells:
+            self.note_unit(cell_text(c))
+        self.subheader_rows = height - 1
+        return True
+
+    def unknown_group(self, table: Table, r: int, row: list[Cell]) -> int:
+        """A label the table does not know spanning rows that hold no label the table knows (项目
+        实施进度计划 beside its own columns 项目实施内容 | 开始时间 | 完成时间 and their rows): a part
+        of the form SPEC has no key for. One unmapped_label for it, whose detail keeps every row
+        beside it; the rows it spans are read. The number of rows, or 0 for no such label."""
+        c = row[0] if row else None
+        if c is None or c.rowspan < 2 or not c.lines:
+            return 0
+        text = cell_text(c)
+        if label_match(text) is not None or not _looks_like_label(text):
+            return 0
+        beside = [
+            sorted((x for x in table.cells if x.row == k and x is not c), key=lambda x: x.col)
+            for k in range(r, r + c.rowspan)
+        ]
+        if any(_is_label_cell(x) for rw in beside for x in rw) or any(self.header_block(rw) for rw in beside):
+            return 0
+        lines = [ln for rw in beside for x in rw for ln in x.lines]
+        piece = self.piece(lines, table.page, c)
+        piece.text = " | ".join(" ".join(cell_text(x) for x in rw if x.lines) for rw in beside if rw)
+        self.sheet.unmapped.append((text, piece))
+        self.pending_below = []
+        return c.rowspan
+
+    def read_subheader(self, page: int, row: list[Cell]) -> None:
+        """A further header row of a funding grid (年 | 年 under 近两年收支金额): kept with the
+        unknown column it stands under, else reported."""
+        for c in row:
+            if not c.lines:
+                continue
+            piece = self.piece(c.lines, page, c)
+            col = self.cross_col_of(c)
+            if col and col.startswith(EXTRA):
+                self.keep_extra("funding", col[len(EXTRA) :], piece)
+            else:
+                self.sheet.unmapped.append(("", piece))
+
+    def cross_col_of(self, c: Cell) -> str | None:
+        return next((k for k, x0, x1 in self.cross_cols if _overlap(x0, x1, c.bbox[0], c.bbox[2]) > 0), None)
+
     def label_values(self, m: Match, label: str, page: int, label_cell: Cell, vals: list[Cell]) -> None:
         """The value cells right of a label: one value per column header in a funding cross
         table, else one value made of the filled cells."""
         filled = [v for v in vals if v.lines]
-        if len(filled) >= 2 and self.cross(m, label, page, filled):
+        if filled and self.cross(m, label, page, filled):
             return
         src = filled or vals[:1]
         piece = self.piece([ln for v in src for ln in v.lines], page, src[0])
@@ -529,17 +691,47 @@ class SheetReader:
             return False
         placed = []
         for v in vals:
-            col = next((k for k, x0, x1 in self.cross_cols if _overlap(x0, x1, v.bbox[0], v.bbox[2]) > 0), None)
-            key = _cross_key(m, col) if col else None
+            col = self.cross_col_of(v)
+            if col is None:
+                return False
+            key = col if col.startswith(EXTRA) else self.cross_key(m, col)
             if key is None:
                 return False
             placed.append((key, v))
         for key, v in placed:
             piece = self.piece(v.lines, page, v)
+            if key.startswith(EXTRA):  # a column the table does not know (占比): kept for its flag
+                self.keep_extra("funding", key[len(EXTRA) :], piece)
+                continue
             piece.label = label
             self.sheet.values.setdefault(f"funding.{key}", piece)
         self.note_unit(label)
         return True
+
+    def cross_key(self, m: Match, col: str) -> str | None:
+        """The funding key of a row label under a column header: under an amount column (当年金额)
+        the label's own key, a shared label (财政拨款) read in the running context."""
+        if col != AMOUNT:
+            return _cross_key(m, col)
+        return f"{self.context_of(None)}_{m.key}" if m.kind == "funding_contextual" else m.key
+
+
+def _joined(head: Piece, tail: Piece) -> Piece:
+    """One value from its part before a page break and its rest after it. It points back to where
+    it starts; its end (the cell that closes it) is what the truncation checks look at."""
+    return Piece(
+        text=join_lines([head.text, tail.text]),
+        page=head.page,
+        bbox=head.bbox,
+        cell=tail.cell,
+        lines=head.lines + tail.lines,
+        first=tail.first,  # first/last: of the value in ``cell``, the one that closes it
+        last=tail.last,
+        label=head.label,
+        method=head.method if head.method == tail.method else tail.method,
+        confidence=min(head.confidence, tail.confidence),
+        pad=tail.pad,
+    )
 
 
 def _cross_key(m: Match, col: str) -> str | None:
@@ -553,6 +745,27 @@ def _cross_key(m: Match, col: str) -> str | None:
     return key if key in schema.FUNDING_KEYS else None
 
 
+def _amount_header(text: str) -> str | None:
+    """The role of a funding grid's column header that holds amounts: the amount column (当年金额)
+    or a total / annual header (中期资金总额 | 年度资金总额); None for any other text."""
+    if TABLE.column(text, "funding_columns") == "amount":
+        return AMOUNT
+    m = label_match(text, fuzzy=False)
+    return m.key if m and m.kind == "funding" and m.key in ("total", "annual") else None
+
+
+def _header_shaped(text: str) -> bool:
+    """A column header the label table does not know (占比, 近两年收支金额): short words, no
+    digits, not a label of the running text."""
+    return _looks_like_label(text) and label_match(text, fuzzy=False) is None
+
+
+def _grid_row_label(text: str) -> Match | None:
+    """A row label that names a funding key only inside a funding grid (合计 → total)."""
+    key = TABLE.column(text, "funding_rows")
+    return Match("funding", key, 1.0, "exact") if key else None
+
+
 def _label_shaped(c: Cell) -> bool:
     """A label the table does not know: it ends the value before it (see [label_shape])."""
     return TABLE.label_shaped(cell_text(c))
@@ -562,6 +775,15 @@ def _is_section(text: str) -> bool:
     """A section label (绩效指标, 项目绩效目标 …): groups rows, is never a value or a level."""
     m = label_match(text, fuzzy=False) if text else None
     return m is not None and m.kind == "sections"
+
+
+def _is_heading_row(row: list[Cell], n_cols: int) -> bool:
+    """A row that is one cell across the whole table holding a heading (绩效项目指标表): the title
+    of the part below, neither a value nor a label. (Section names and form titles in such a row
+    are read as a label row is: they may name the money unit.)"""
+    if len(row) != 1 or row[0].colspan < n_cols:
+        return False
+    return TABLE.heading_shaped(cell_text(row[0]))
 
 
 def _level_of(text: str, taken: dict) -> str | None:
@@ -581,8 +803,12 @@ def _level_of(text: str, taken: dict) -> str | None:
 
 def _groups_rows(c: Cell, right: list[Cell]) -> bool:
     """A cell that spans rows with labels of their own beside it: a section label (项目绩效目标,
-    绩效指标, 项目资金) whatever its wording, never a label whose value is beside it."""
-    return c.rowspan >= 2 and _looks_like_label(cell_text(c)) and any(_is_label_cell(x) for x in right)
+    绩效指标, 项目资金) whatever its wording, never a label whose value is beside it. One that
+    opens with a known section name may go on with a note of its own (项目资金 / 预算执行 / 10分)."""
+    if c.rowspan < 2 or not any(_is_label_cell(x) for x in right):
+        return False
+    opens_with_section = bool(c.lines) and _is_section(c.lines[0].text)
+    return opens_with_section or _looks_like_label(cell_text(c))
 
 
 def _stage_of(text: str) -> str | None:

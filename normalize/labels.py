@@ -26,6 +26,8 @@ _KIND_KEYS = {
     "funding": schema.FUNDING_KEYS,
     "funding_contextual": ("fiscal", "other"),
     "sections": ("funding", "approval", "goals", "composition_breakdown", "safeguards", "amount_unit", "sign"),
+    "funding_columns": ("amount",),
+    "funding_rows": schema.FUNDING_KEYS,
     "indicator_columns": ("level1", "level2", "level3", "target", "unit", "remark"),
     "cost_columns": (*schema.COST_ITEM_KEYS, "basis", "total_row"),
     "safeguard_columns": ("system", "document", "measures", "stages"),
@@ -39,6 +41,7 @@ TEXT_KINDS = ("fields", "funding", "funding_contextual", "sections")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d))")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 _TRAIL = re.compile(r"[：:;；,，.。、\s]+$")
+_REFERENCE = re.compile(r"^(?:详见|参见|见|注)")
 
 
 class LabelTableError(ValueError):
@@ -53,6 +56,11 @@ def normalise(text: str) -> str:
     t = _ENUM.sub("", t)
     t = re.sub(r"^其中[:：]?", "", t)
     return t
+
+
+def printed_as_label(text: str) -> bool:
+    """The text carries a label's marks: an enumerator, a trailing colon or a leading 其中."""
+    return normalise(text) != re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def strip_parens(text: str) -> str:
@@ -79,6 +87,11 @@ class LabelTable:
     # [label_shape]: the endings and length of a label the table does not know
     label_endings: tuple[str, ...] = ()
     label_max_chars: int = 12
+    # [heading_shape]: the endings and length of a heading printed across a table (绩效项目指标表)
+    heading_endings: tuple[str, ...] = ()
+    heading_max_chars: int = 20
+    # [label_form_only]: normalised aliases that are labels only where printed as one
+    form_only: frozenset[str] = frozenset()
 
     def label_shaped(self, text: str) -> bool:
         """A cell that reads as a label the table does not know (short, no digits, a label's ending)."""
@@ -89,6 +102,16 @@ class LabelTable:
             return False
         return t.endswith(self.label_endings)
 
+    def heading_shaped(self, text: str) -> bool:
+        """A text that reads as the title of a table part (short, no sentence, a heading's ending);
+        a reference to one ("详见附表") is a sentence, not a heading."""
+        t = normalise(text)
+        if not 2 <= len(t) <= self.heading_max_chars or _REFERENCE.match(t):
+            return False
+        if any(p in t for p in "，。；：:,;"):
+            return False
+        return t.endswith(self.heading_endings)
+
     def match(self, text: str, kinds: tuple[str, ...] = TEXT_KINDS, fuzzy: bool = True) -> Match | None:
         """The key a printed label stands for, or None."""
         if not text or len(text) > 40:
@@ -96,21 +119,30 @@ class LabelTable:
         return _match(self, text, kinds, fuzzy)
 
     def _match(self, text: str, kinds: tuple[str, ...], fuzzy: bool) -> Match | None:
+        # A bare common word ("其他") is no label; "三、其他：" is.
+        skip = frozenset() if printed_as_label(text) else self.form_only
         for candidate, method in ((normalise(text), "normalised"), (normalise(strip_parens(text)), "normalised")):
             hit = self.index.get(candidate)
-            if hit and hit[0] in kinds:
+            if hit and hit[0] in kinds and candidate not in skip:
                 exact = candidate == text.strip()
                 return Match(hit[0], hit[1], 1.0, "exact" if exact else method)
         if not fuzzy:
             return None
-        return self._fuzzy(normalise(strip_parens(text)), kinds)
+        return self._fuzzy(normalise(strip_parens(text)), kinds, skip)
 
-    def _fuzzy(self, t: str, kinds: tuple[str, ...], threshold: float = 0.75, margin: float = 0.08) -> Match | None:
+    def _fuzzy(
+        self,
+        t: str,
+        kinds: tuple[str, ...],
+        skip: frozenset[str] = frozenset(),
+        threshold: float = 0.75,
+        margin: float = 0.08,
+    ) -> Match | None:
         if len(t) < 2:
             return None
         scored: list[tuple[float, str, str]] = []
         for alias, (kind, key) in self.index.items():
-            if kind not in kinds or abs(len(alias) - len(t)) > max(2, len(alias) // 3):
+            if kind not in kinds or alias in skip or abs(len(alias) - len(t)) > max(2, len(alias) // 3):
                 continue
             scored.append((similarity(t, alias, self.lookalike), kind, key))
         if not scored:
@@ -203,15 +235,23 @@ def build_table(data: dict) -> LabelTable:
     data = dict(data)
     entries: dict[str, dict[str, tuple[str, ...]]] = {}
     required = data.pop("required", {})
-    for key in required.get("fields", []):
-        if key not in schema.FIELD_KEYS:
-            problems.append(f"[required] fields: {key} is not a field of the schema")
+    by_type = required.get("fields", {})
+    if not isinstance(by_type, dict) or set(by_type) - set(schema.FORM_TYPES):
+        problems.append(f"[required] fields must map form types {schema.FORM_TYPES} to lists of fields")
+        by_type = {}
+    for form_type, keys in by_type.items():
+        for key in keys:
+            if key not in schema.FIELD_KEYS:
+                problems.append(f"[required] fields.{form_type}: {key} is not a field of the schema")
     for key in required.get("funding_any", []):
         if key not in schema.FUNDING_KEYS:
             problems.append(f"[required] funding_any: {key} is not a funding key of the schema")
     signature = data.pop("signature", {})
     label_shape = data.pop("label_shape", {})
-    problems += _signature_problems(signature) + _label_shape_problems(label_shape)
+    heading_shape = data.pop("heading_shape", {})
+    form_only = data.pop("label_form_only", {}).get("aliases", [])
+    problems += _signature_problems(signature) + _shape_problems("label_shape", label_shape)
+    problems += _shape_problems("heading_shape", heading_shape)
     metric_stems = data.pop("metric_stems", {})
     groups = data.pop("ocr_lookalikes", {}).get("groups", [])
     lookalike = {}
@@ -240,18 +280,32 @@ def build_table(data: dict) -> LabelTable:
                 if n in index and index[n] != (kind, key):
                     problems.append(f"alias {alias!r} maps to both {index[n]} and {(kind, key)}")
                 index[n] = (kind, key)
+    for alias in form_only:
+        if normalise(alias) not in index:
+            problems.append(f"[label_form_only] {alias!r} is no alias of a label")
     for kind in _KIND_KEYS:
         if kind not in entries:
             problems.append(f"table [{kind}] is missing")
     if problems:
         raise LabelTableError("label table is invalid:\n  " + "\n  ".join(problems))
-    return LabelTable(entries, index, {k: tuple(v) for k, v in metric_stems.items()},
-                      {k: frozenset(v) for k, v in lookalike.items()}, required,
-                      Signature(words=tuple(signature.get("words", ())),
-                                required=tuple(tuple(g) for g in signature.get("required", ())),
-                                negative=tuple(signature.get("negative", ())),
-                                min_words=signature.get("min_words", 5)),
-                      tuple(label_shape.get("endings", ())), label_shape.get("max_chars", 12))
+    return LabelTable(
+        entries,
+        index,
+        {k: tuple(v) for k, v in metric_stems.items()},
+        {k: frozenset(v) for k, v in lookalike.items()},
+        required,
+        Signature(
+            words=tuple(signature.get("words", ())),
+            required=tuple(tuple(g) for g in signature.get("required", ())),
+            negative=tuple(signature.get("negative", ())),
+            min_words=signature.get("min_words", 5),
+        ),
+        tuple(label_shape.get("endings", ())),
+        label_shape.get("max_chars", 12),
+        tuple(heading_shape.get("endings", ())),
+        heading_shape.get("max_chars", 20),
+        frozenset(normalise(a) for a in form_only),
+    )
 
 
 def _signature_problems(sig: dict) -> list[str]:
@@ -270,12 +324,13 @@ def _signature_problems(sig: dict) -> list[str]:
     return out
 
 
-def _label_shape_problems(shape: dict) -> list[str]:
+def _shape_problems(name: str, shape: dict) -> list[str]:
+    """Problems of a [label_shape]-like table: endings and a maximum length."""
     out = []
     if not all(isinstance(e, str) and e for e in shape.get("endings", [])):
-        out.append("[label_shape] endings must be non-empty strings")
+        out.append(f"[{name}] endings must be non-empty strings")
     if not isinstance(shape.get("max_chars", 12), int) or shape.get("max_chars", 12) < 2:
-        out.append("[label_shape] max_chars must be an integer of at least 2")
+        out.append(f"[{name}] max_chars must be an integer of at least 2")
     return out
 
 

@@ -136,16 +136,25 @@ class RecordBuilder:
 
     def provenance(self, path: str, p: Piece) -> None:
         if p.method.startswith("ocr") and p.text and p.confidence < checks.LOW_CONFIDENCE:
-            self.flag("low_confidence", path, p.page,
-                      f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}")
+            self.flag(
+                "low_confidence",
+                path,
+                p.page,
+                f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}",
+            )
         elif not p.method.startswith("ocr") and p.text and (n := checks.unspellable(p.text)):
-            self.flag("low_confidence", path, p.page,
-                      f"the text layer has no Unicode for {n} character(s) of this value; read them on the page")
+            self.flag(
+                "low_confidence",
+                path,
+                p.page,
+                f"the text layer has no Unicode for {n} character(s) of this value; read them on the page",
+            )
         bbox = p.bbox
         if bbox is not None and (pg := self.turned.get(p.page)) is not None:
             bbox = tuple(round(v, 2) for v in unturn_box(bbox, pg.turn, pg.width, pg.height))
-        self.prov[path] = Provenance(page=p.page, bbox=bbox, method=p.method, confidence=round(p.confidence, 3),
-                                     label=p.label or None)
+        self.prov[path] = Provenance(
+            page=p.page, bbox=bbox, method=p.method, confidence=round(p.confidence, 3), label=p.label or None
+        )
 
     def text_checks(self, path: str, p: Piece, others: list[str], metric: bool = False) -> None:
         """Flags of a text value; ``metric``: an indicator's name, which may also be cut before
@@ -215,6 +224,7 @@ class RecordBuilder:
         cost_items, cost_total = self.build_costs(long_texts, [p.text for p in values.values()])
         safeguards = self.build_safeguards(long_texts)
         self.unmapped()
+        self.extra_columns()
         self.sum_checks(funding, cost_items, cost_total)
         self.required(fields, funding, indicators)
         pages = sorted({pg.number for s in self.f.sheets for pg in s.pages})
@@ -222,10 +232,18 @@ class RecordBuilder:
         self.flags.sort(key=lambda fl: (fl.path, fl.code))
         return Record(
             filing_id=f"{self.doc.sha256[:12]}-{self.n}",
-            source={"file": self.source_file, "sha256": self.doc.sha256, "pages": pages,
-                    "kind": kinds.pop() if len(kinds) == 1 else "mixed"},
-            form={"type": self.form_type, "title": self.title, "year": self.year,
-                  "amount_unit_original": self.unit_original},
+            source={
+                "file": self.source_file,
+                "sha256": self.doc.sha256,
+                "pages": pages,
+                "kind": kinds.pop() if len(kinds) == 1 else "mixed",
+            },
+            form={
+                "type": self.form_type,
+                "title": self.title,
+                "year": self.year,
+                "amount_unit_original": self.unit_original,
+            },
             fields=fields,
             funding=funding,
             indicators=indicators,
@@ -251,8 +269,12 @@ class RecordBuilder:
                 if len(chosen) == 1:
                     v = chosen[0]
                 else:
-                    self.flag("ambiguous_checkbox", path, p.page,
-                              f"{len(chosen)} of {len(opts)} options ticked: " + "、".join(o for o, _ in opts))
+                    self.flag(
+                        "ambiguous_checkbox",
+                        path,
+                        p.page,
+                        f"{len(chosen)} of {len(opts)} options ticked: " + "、".join(o for o, _ in opts),
+                    )
                     v = ""
             elif key in schema.DATE_FIELDS and v:
                 iso = parse_date(v)
@@ -276,7 +298,7 @@ class RecordBuilder:
                 row[key] = p.text if p else None
             row["level1_code"] = TABLE.level_code(row["level1"] or "", 1)
             row["level2_code"] = TABLE.level_code(row["level2"] or "", 2) if row["level2"] else None
-            targets = {k[len(TARGET_COL):]: p for k, p in rec.items() if k.startswith(TARGET_COL)}
+            targets = {k[len(TARGET_COL) :]: p for k, p in rec.items() if k.startswith(TARGET_COL)}
             tp = rec.get("target") or _annual_target(targets)
             row["target"] = tp.text if tp else None
             row["target_op"], row["target_value"], row["target_unit"] = parse_target(row["target"] or "")
@@ -287,13 +309,12 @@ class RecordBuilder:
             row["remark"] = rp.text if rp else None
             if targets:
                 row["targets"] = {header: p.text for header, p in targets.items()}
-            self.extras(f"indicators[{i}]", rec)
             for key, p in rec.items():
                 if key.startswith(EXTRA) or key == "unit":
                     continue
                 path = f"indicators[{i}].{key}"
                 if key.startswith(TARGET_COL):
-                    path = f"indicators[{i}].targets.{key[len(TARGET_COL):]}"
+                    path = f"indicators[{i}].targets.{key[len(TARGET_COL) :]}"
                 self.provenance(path, p)
                 if key in ("level3", "remark"):
                     self.text_checks(path, p, long_texts, metric=key == "level3")
@@ -304,7 +325,6 @@ class RecordBuilder:
         items = []
         rows = [r for s in self.f.sheets for r in s.cost_items]
         for i, rec in enumerate(rows):
-            self.extras(f"cost_items[{i}]", rec)
             row: dict[str, str | None] = {}
             for key in schema.COST_ITEM_KEYS:
                 p = rec.get(key)
@@ -326,7 +346,6 @@ class RecordBuilder:
     def build_safeguards(self, long_texts: list[str]) -> list[dict]:
         out = []
         for i, rec in enumerate(r for s in self.f.sheets for r in s.safeguards):
-            self.extras(f"safeguards[{i}]", rec)
             row: dict[str, str | bool | None] = {}
             for key in schema.SAFEGUARD_KEYS:
                 v = rec.get(key)
@@ -340,16 +359,23 @@ class RecordBuilder:
             out.append(row)
         return out
 
-    def extras(self, path: str, rec: dict) -> None:
-        """Values under a column header the block does not know: kept in unmapped_label flags."""
-        for key, p in rec.items():
-            if key.startswith(EXTRA) and isinstance(p, Piece) and p.text:
-                self.flag("unmapped_label", path, p.page, f"{key[len(EXTRA):]}: {p.text}")
+    def extra_columns(self) -> None:
+        """One unmapped_label flag per column whose header the label table does not know (of a
+        block or a funding grid), as for any label SPEC has no key for (path "fields"); nothing is
+        lost: the detail carries the header and the column's values in row order ("分值: 10 | 5")."""
+        columns: dict[tuple[str, str], tuple[int, list[str]]] = {}
+        for sh in self.f.sheets:  # one column continued on the next sheet's page is one column
+            for key, col in sh.extra_columns.items():
+                page, values = columns.setdefault(key, (col.page, []))
+                values.extend(col.values)
+        for (_block, header), (page, values) in columns.items():
+            detail = f"{header}: {' | '.join(values)}" if values else header
+            self.flag("unmapped_label", "fields", page, detail)
 
     def required(self, fields: dict, funding: dict, indicators: list) -> None:
         req = TABLE.required
         page = min((pg.number for s in self.f.sheets for pg in s.pages), default=None)
-        for key in req.get("fields", []):
+        for key in req.get("fields", {}).get(self.form_type, []):
             if not fields.get(key):
                 self.flag("missing_field", f"fields.{key}", page, "absent" if key not in fields else "empty")
         any_of = req.get("funding_any", [])
@@ -361,7 +387,8 @@ class RecordBuilder:
     def unmapped(self) -> None:
         for sh in self.f.sheets:
             for label, p in sh.unmapped:
-                detail = f"{label}: {p.text}" if label else f"(no label): {p.text}"
+                label = label.rstrip("：: ")
+                detail = f"{label}: {p.text}" if label and p.text else label or f"(no label): {p.text}"
                 self.flag("unmapped_label", "fields", p.page, detail)
 
     def sum_checks(self, funding: dict, items: list[dict], cost_total: str | None) -> None:

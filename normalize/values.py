@@ -94,7 +94,7 @@ def parse_target(text: str) -> tuple[str | None, str | None, str | None]:
     op = None
     for word, sym in _OPS:
         if t.startswith(word):
-            op, t = sym, t[len(word):].strip()
+            op, t = sym, t[len(word) :].strip()
             break
     m = _TARGET.match(t)
     if not m:
@@ -108,13 +108,23 @@ UNTICKED = "□☐○"
 _OPTION = re.compile(rf"([{TICKED}{UNTICKED}])\s*([^{TICKED}{UNTICKED}]*)")
 
 
+_SUFFIX_OPTION = re.compile(rf"([^{TICKED}{UNTICKED}]+)([{TICKED}{UNTICKED}])")
+
+
 def checkbox_options(text: str) -> list[tuple[str, bool]] | None:
-    """[(option text, ticked)] for a cell of boxes ("□一次性项目 ☑经常性项目"), else None."""
-    t = clean(text or "")
+    """[(option text, ticked)] for a cell of boxes, else None. A mark stands before its option
+    ("□一次性项目 ☑经常性项目", "是否 □是 ■否") or, where the text ends on a mark and does not start
+    with one, after it ("新增项目□延续项目√": √ ticks the option before it)."""
+    t = clean(text or "").strip()
     if sum(t.count(c) for c in TICKED + UNTICKED) < 2:
         return None
+    marks = TICKED + UNTICKED
+    if t[-1] in marks and t[0] not in marks:
+        pairs = [(mark, label) for label, mark in _SUFFIX_OPTION.findall(t)]
+    else:
+        pairs = _OPTION.findall(t)
     out = []
-    for mark, label in _OPTION.findall(t):
+    for mark, label in pairs:
         label = label.strip()
         if label:
             out.append((label, mark in TICKED))

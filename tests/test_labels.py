@@ -46,6 +46,31 @@ def test_validation_rejects_a_broken_signature_and_label_shape():
     assert "min_words" in str(e.value) and "required" in str(e.value) and "[label_shape]" in str(e.value)
 
 
+def test_validation_rejects_a_broken_heading_shape_required_fields_and_form_only_alias():
+    with open(TABLE_PATH, "rb") as f:
+        data = tomllib.load(f)
+    bad = {k: dict(v) for k, v in data.items()}
+    bad["heading_shape"]["max_chars"] = 1
+    bad["required"]["fields"] = {"project": ["not_a_field"], "evaluation": ["project_name"]}
+    bad["label_form_only"]["aliases"] = ["不是标签"]
+    with pytest.raises(LabelTableError) as e:
+        build_table(bad)
+    assert "[heading_shape]" in str(e.value) and "form types" in str(e.value) and "不是标签" in str(e.value)
+
+
+def test_a_heading_is_a_short_title_ending_like_one_not_a_reference_to_it():
+    assert TABLE.heading_shaped("绩效项目指标表") and TABLE.heading_shaped("项目支出明细表")
+    assert not TABLE.heading_shaped("详见附表") and not TABLE.heading_shaped("资金使用情况，见下表")
+    assert not TABLE.heading_shaped("绩效指标")
+
+
+def test_a_common_word_is_a_label_only_where_printed_as_one():
+    assert TABLE.match("其他") is None and TABLE.match("其它", fuzzy=True) is None
+    for printed in ("三、其他：", "其他：", "其中：其它"):
+        m = TABLE.match(printed)
+        assert m is not None and (m.kind, m.key) == ("funding_contextual", "other")
+
+
 def test_the_signature_and_label_shape_are_read_once_at_load():
     assert "项目名称" in TABLE.signature.words and TABLE.signature.min_words >= 2
     assert TABLE.label_shaped("预算执行率") and not TABLE.label_shaped("武汉市青山区教育局")
@@ -90,7 +115,7 @@ def _damaged(alias: str) -> list[str]:
     for i, ch in enumerate(alias):
         alike = sorted(TABLE.lookalike.get(ch, ()))
         if alike:
-            out.append(alias[:i] + alike[0] + alias[i + 1:])
+            out.append(alias[:i] + alike[0] + alias[i + 1 :])
             break
     if len(alias) >= 2:
         mid = len(alias) // 2

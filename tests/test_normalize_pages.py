@@ -7,8 +7,9 @@ from normalize.record import records_from_document
 def _cell(row, col, text, x0, x1, conf=1.0, method="text"):
     top = 100 + 20 * row
     lines = [Line(text=text, bbox=(x0 + 2, top + 5, x0 + 2 + 9 * len(text), top + 14), size=9, confidence=conf)]
-    return Cell(row=row, col=col, bbox=(x0, top, x1, top + 20), lines=lines if text else [], method=method,
-                confidence=conf)
+    return Cell(
+        row=row, col=col, bbox=(x0, top, x1, top + 20), lines=lines if text else [], method=method, confidence=conf
+    )
 
 
 def _page(method: str, name_conf: float) -> Page:
@@ -47,11 +48,19 @@ def test_confident_ocr_and_text_values_are_not_flagged():
 def test_title_year_and_unit_inside_the_table_are_read_not_flagged():
     page = _page("text", 1.0)
     t = page.tables[0]
-    top = [_cell(0, 0, "项目支出绩效目标申报表", 50, 250), _cell(0, 1, "（2024年）", 250, 320),
-           _cell(0, 2, "金额单位：万元", 320, 400)]
+    top = [
+        _cell(0, 0, "项目支出绩效目标申报表", 50, 250),
+        _cell(0, 1, "（2024年）", 250, 320),
+        _cell(0, 2, "金额单位：万元", 320, 400),
+    ]
     rows = [c.model_copy(update={"row": c.row + 1}) for c in t.cells]
-    page = page.model_copy(update={"title": None, "lines": [],
-                                   "tables": [t.model_copy(update={"cells": top + rows, "n_rows": 3, "n_cols": 3})]})
+    page = page.model_copy(
+        update={
+            "title": None,
+            "lines": [],
+            "tables": [t.model_copy(update={"cells": top + rows, "n_rows": 3, "n_cols": 3})],
+        }
+    )
     page.title = "项目支出绩效目标申报表"
     (rec,) = _records(page)
     assert rec.form.year == 2024 and rec.form.amount_unit_original == "万元"
@@ -74,7 +83,8 @@ def test_unknown_block_column_is_kept_in_flags_and_unit_column_is_used():
     got = (ind["level3"], ind["target_op"], ind["target_value"], ind["target_unit"])
     assert got == ("培训人次", "=", "3000", "人次")
     extra = [f for f in rec.flags if f.code == "unmapped_label"]
-    assert [(f.path, f.detail) for f in extra] == [("indicators[0]", "指标方向: 正向")]
+    # one flag for the column, like any label SPEC has no key for; its detail keeps the values
+    assert [(f.path, f.detail) for f in extra] == [("fields", "指标方向: 正向")]
 
 
 def test_text_layer_glyphs_without_unicode_are_flagged_not_changed():

@@ -17,12 +17,7 @@ EXPECTED = expected_files()
 # Real forms of other provinces rebuilt as samples (sample_pdfs/province_forms.py) that jixiao does
 # not read in full yet (issue 11). Strict: the test fails as soon as one of them passes, so the
 # list only shrinks. What each still gets wrong is in the reason.
-KNOWN_GAPS = {
-    "province_hubei_wuhan_2020": "the 绩效项目指标表 sub-title row is reported as an unmapped label",
-    "province_chongqing_fengjie_2023": "分值 column flagged on every indicator row, not once; one remark flagged cut",
-    "province_hunan_ningxiang_2021": "flattened layout: no indicators, suffix tick (延续项目√), 上级/本级 funding",
-    "province_hubei_guangshui_2021_dept": "department funding grid with 占比 columns, a field continued over a page",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _param(path: Path):

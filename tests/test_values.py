@@ -39,8 +39,14 @@ def test_amounts(text, unit, want):
 
 @pytest.mark.parametrize(
     "text, want",
-    [("2020-01-01", "2020-01-01"), ("2020/1/1", "2020-01-01"), ("2020年1月1日", "2020-01-01"),
-     ("2020.12.31", "2020-12-31"), ("2020-13-01", None), ("明年", None)],
+    [
+        ("2020-01-01", "2020-01-01"),
+        ("2020/1/1", "2020-01-01"),
+        ("2020年1月1日", "2020-01-01"),
+        ("2020.12.31", "2020-12-31"),
+        ("2020-13-01", None),
+        ("明年", None),
+    ],
 )
 def test_dates(text, want):
     assert parse_date(text) == want
@@ -67,5 +73,14 @@ def test_targets(text, want):
 
 def test_checkboxes():
     assert checkbox_options("□一次性项目 ☑经常性项目 □中期预算试点项目") == [
-        ("一次性项目", False), ("经常性项目", True), ("中期预算试点项目", False)]
+        ("一次性项目", False),
+        ("经常性项目", True),
+        ("中期预算试点项目", False),
+    ]
     assert checkbox_options("经常性项目") is None
+
+
+def test_a_tick_after_its_option_ticks_the_option_before_it():
+    assert checkbox_options("新增项目□延续项目√") == [("新增项目", False), ("延续项目", True)]
+    # a text that starts with words but ends on an option keeps its marks in front
+    assert checkbox_options("是否 □是 ■否") == [("是", False), ("否", True)]

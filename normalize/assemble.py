@@ -244,7 +244,7 @@ class SheetReader:
         for i, ln in enumerate(lines):
             if i in skip:
                 continue
-            sp = split_label(ln.text)
+            sp = split_label(ln.text) or _split_at_gap(ln.text)
             if not sp:
                 continue
             m = label_match(sp[0])
@@ -851,3 +851,13 @@ def table_padding(table: Table) -> float | None:
     )
     gaps = [g for g in wrapped if 0 <= g <= 8]
     return gaps[len(gaps) // 10] if gaps else None
+
+
+def _split_at_gap(text: str) -> tuple[str, str] | None:
+    """("填报单位（盖章）", "上海市…") from "填报单位（盖章） 上海市…": a line outside the tables
+    whose colon is lost (a scan's "：" read as a blank) or never printed, when the words before
+    the first blank are a label the table knows (the caller checks)."""
+    head, sep, rest = text.strip().partition(" ")
+    if not sep or not rest.strip() or len(head) > 24:
+        return None
+    return (head, rest.strip()) if label_match(head) is not None else None

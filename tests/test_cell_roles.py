@@ -428,3 +428,20 @@ def test_funding_parts_named_by_enumerated_short_labels():
     }
     assert rec.fields["project_category"] == "其他"
     assert not [f for f in rec.flags if f.code in ("unmapped_label", "sum_mismatch")]
+
+
+def test_a_line_above_the_table_whose_colon_is_lost_still_splits_at_its_label():
+    """A scan's "：" read as a blank (填报单位（盖章） 上海市…), or a form printing none: the words
+    before the blank are a known label. Words that are no label stay a line of text."""
+    table = grid([(0, 0, 1, 1, "项目名称"), (0, 1, 1, 1, "普陀区公共绿地养护管理")], xs=[50, 150, 450])
+    (rec,) = records_of_pages(table)
+    assert rec.fields.get("reporting_unit") is None
+    page_lines = [
+        Line(text="财政项目支出绩效目标申报表", bbox=(100, 50, 300, 62), size=12),
+        Line(text="填报单位（盖章） 上海市普陀区绿化和市容管理局", bbox=(30, 64, 260, 74), size=9),
+        Line(text="说明 本表由项目单位填写", bbox=(30, 900, 260, 910), size=9),
+    ]
+    page = Page(number=1, width=595, height=842, lines=page_lines, tables=[table], title=page_lines[0].text)
+    (rec,) = records_from_document(Document(path="x.pdf", sha256="0" * 64, n_pages=1, pages=[page]), "x.pdf")
+    assert rec.fields["reporting_unit"] == "上海市普陀区绿化和市容管理局"
+    assert not any("本表由项目单位填写" in str(v) for v in rec.fields.values())

@@ -221,10 +221,13 @@ def test_a_skewed_layout_scan_is_not_lost(tmp_path):
     assert s.field_acc >= GOAL_300, s.diffs
 
 
-def test_real_form_scan_at_300_dpi(tmp_path):
+@pytest.mark.parametrize("page", [31, 34])  # 34: 43 indicator rows in 7 pt SimSun ("≥8.00(次)")
+def test_real_form_scan_at_300_dpi(tmp_path, page):
     real = need(REALDATA / "forms" / f"{PUTUO}.pdf")
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    s = read_back(real, tmp_path / "real.pdf", Damage("resolution", 300, 14), golden[:1], pages=[31])
+    (want,) = [rec for rec in golden if rec["source"]["pages"] == [page]]
+    s = read_back(real, tmp_path / "real.pdf", Damage("resolution", 300, 14), [want], pages=[page])
     assert s.lost == 0
-    assert s.field_acc >= GOAL_300, s.diffs
     assert s.ind_f1 >= GOAL_300, s.diffs
+    if page == 31:
+        assert s.field_acc >= GOAL_300, s.diffs

@@ -340,6 +340,7 @@ CLOSING = set("）》」』】〕")
 OPENING = set("（《「『【〔")
 SPACE_GAP = 0.28  # line heights of empty columns between two characters that make a space
 MARK_SPACE_GAP = 0.22  # the same next to a tick or a box
+ASCII_BRACKET_SPACE_GAP = 0.5  # the same beside "(" or ")" (SimSun's: a hairline in a half-width box)
 DIGIT_SPACE_GAP = 0.6  # between two digits (a "1" has wide margins of its own)
 DIGIT_CJK_SPACE_GAP = 0.45  # between a digit and an ideograph
 FULL_BRACKET_GAP = 0.4  # blank beside a bracket that makes it a full-width one
@@ -491,7 +492,13 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
             elif a.isdigit() and is_ideograph(c) or is_ideograph(a) and c.isdigit():
                 space = gap > DIGIT_CJK_SPACE_GAP * h
             elif _plain(a) and _plain(c):
-                space = gap > (MARK_SPACE_GAP if a in "√□☑■" or c in "√□☑■" else SPACE_GAP) * h
+                if a in "√□☑■" or c in "√□☑■":
+                    limit = MARK_SPACE_GAP
+                elif a in "()" or c in "()":
+                    limit = ASCII_BRACKET_SPACE_GAP  # its ink is thin, its side bearing wide
+                else:
+                    limit = SPACE_GAP
+                space = gap > limit * h
             elif a in CLOSING and c in OPENING or a in CLOSING and _plain(c) or _plain(a) and c in OPENING:
                 # Full-width brackets carry their own white half: compare the ideographs around
                 # them, whose distance is a whole number of pitches when nothing is spaced.

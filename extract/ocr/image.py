@@ -33,6 +33,12 @@ class PageImage:
         return max(1, int(round(points / self.pt_per_px)))
 
 
+# Grey added per unit of redness (red over the larger of green and blue): a seal's stroke, red
+# by 80-150, turns paper white; its pink, JPEG-blurred edges (red by 20-40) fade out too.
+SEAL_LIFT = 2.0
+SEAL_MIN = 12  # redness below this is colour noise of a grey scan, left alone
+
+
 def _to_gray(arr: np.ndarray, channels_bgr: bool = True) -> np.ndarray:
     if arr.ndim == 2:
         return np.ascontiguousarray(arr)
@@ -41,7 +47,19 @@ def _to_gray(arr: np.ndarray, channels_bgr: bool = True) -> np.ndarray:
     code = cv2.COLOR_BGRA2GRAY if arr.shape[2] == 4 else cv2.COLOR_BGR2GRAY
     if not channels_bgr:
         code = cv2.COLOR_RGBA2GRAY if arr.shape[2] == 4 else cv2.COLOR_RGB2GRAY
-    return cv2.cvtColor(arr, code)
+    return without_red_ink(cv2.cvtColor(arr, code), arr, channels_bgr)
+
+
+def without_red_ink(gray: np.ndarray, arr: np.ndarray, channels_bgr: bool = True) -> np.ndarray:
+    """A red seal (公章) stamped over the form is taken out of what OCR sees: each pixel is
+    lightened by how much red dominates it, so red ink becomes paper. Black text printed under
+    the seal stays dark (dark in every channel); the review page shows the original image."""
+    b, g, r = (arr[:, :, 0], arr[:, :, 1], arr[:, :, 2]) if channels_bgr else (arr[:, :, 2], arr[:, :, 1], arr[:, :, 0])
+    redness = r.astype(np.int16) - np.maximum(g, b).astype(np.int16)
+    if not (redness > 3 * SEAL_MIN).any():
+        return gray
+    lift = np.where(redness > SEAL_MIN, SEAL_LIFT * redness, 0)
+    return np.clip(gray.astype(np.int16) + lift, 0, 255).astype(np.uint8)
 
 
 def _fit(gray: np.ndarray, pt_per_px: float, max_pixels: int) -> tuple[np.ndarray, float]:

@@ -93,10 +93,11 @@ def _geometry(p: Piece) -> checks.Geometry:
         # serves both; it is tight (tuned on the samples, see the OCR notes in the README).
         intrudes = last.bbox[2] > x1 - max(pad, 1.0) + 0.3
         fills = len(last.text) >= 15 and last.bbox[2] >= x1 - pad - 0.6 * size
-        # A line inside the padding on both sides: a centred line wider than its cell, which
-        # spills over both rulings (cut on its left and its right).
+        # A line deep inside the padding on both sides (within half of it): a centred line wider
+        # than its cell, which spills over both rulings (cut on its left and its right). Half:
+        # a scan's boxes move by a few tenths of a point, a complete line never comes that close.
         both_pad = p.pad if p.pad is not None else MIN_PAD
-        overflows = gap < both_pad - 0.5 and right_gap < both_pad - 0.5
+        overflows = gap < both_pad / 2 and right_gap < both_pad / 2
         at_edge = starts_left and (intrudes or fills) or overflows
         head_at_edge = p.first and overflows
     else:

@@ -198,6 +198,7 @@ def jingan() -> list[dict]:
         pytest.param(Damage("skew", 300, 11, {"angle": 3.0}), id="skew3"),
         pytest.param(Damage("turn", 300, 12, {"quarter": 2}), id="upside_down"),
         pytest.param(Damage("seal", 300, 13), id="red_seal"),  # its red ink is lifted out before OCR
+        pytest.param(Damage("photo", 300, 2), id="phone_photo"),  # the paper flattened from its corners
     ],
 )
 def test_damaged_sample_scan_at_300_dpi(tmp_path, damage):

@@ -106,7 +106,16 @@ def embedded_scan(pdfium_page):
 
 def load_page_image(pdfium_page, dpi: int = DPI, max_pixels: int = MAX_PIXELS) -> PageImage:
     """The page as a grayscale image: the embedded scan at its own resolution when the page is
-    one image, otherwise rendered at ``dpi``; either way within ``max_pixels``."""
+    one image, otherwise rendered at ``dpi``; either way within ``max_pixels``. A photo of the
+    page on a desk comes back as its paper only, flattened (its points then span the paper)."""
+    img = _page_image(pdfium_page, dpi, max_pixels)
+    flat = flatten_photo(img.gray)
+    if flat is None:
+        return img
+    return PageImage(gray=flat, pt_per_px=pdfium_page.get_size()[0] / flat.shape[1])
+
+
+def _page_image(pdfium_page, dpi: int, max_pixels: int) -> PageImage:
     width, height = pdfium_page.get_size()
     obj = embedded_scan(pdfium_page)
     if obj is not None:
@@ -127,6 +136,54 @@ def load_page_image(pdfium_page, dpi: int = DPI, max_pixels: int = MAX_PIXELS) -
     bitmap = pdfium_page.render(scale=scale, grayscale=True)
     gray = _to_gray(bitmap.to_numpy())
     return PageImage(gray=gray, pt_per_px=width / gray.shape[1])
+
+
+# ---------------------------------------------------------------- photos of a page
+
+DESK_MARGIN = 0.02  # share of the frame, on each side, that is desk in a photo of a page
+DESK_CONTRAST = 40  # grey levels the desk is darker than the paper, at least
+MIN_PAPER = 0.5  # share of the frame the paper covers, at least
+
+
+def flatten_photo(gray: np.ndarray) -> np.ndarray | None:
+    """A phone photo of a page lying on a darker desk, its paper warped back to a rectangle
+    from the paper's four corners; None when the image is no such photo (a scan's paper runs
+    to the frame's edges)."""
+    h, w = gray.shape
+    m = max(2, int(DESK_MARGIN * min(h, w)))
+    border = np.concatenate([gray[:m].ravel(), gray[-m:].ravel(), gray[:, :m].ravel(), gray[:, -m:].ravel()])
+    paper = float(np.percentile(gray[::4, ::4], 90))  # a sample is enough for the paper's grey
+    if paper - float(np.median(border)) < DESK_CONTRAST:
+        return None
+    corners = _paper_corners(gray, paper)
+    if corners is None:
+        return None
+    tl, tr, br, bl = corners
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    warp = cv2.getPerspectiveTransform(np.float32(corners), target)
+    return cv2.warpPerspective(gray, warp, (width, height), flags=cv2.INTER_LINEAR, borderValue=int(paper))
+
+
+def _paper_corners(gray: np.ndarray, paper: float) -> np.ndarray | None:
+    """The paper's corners (top-left, top-right, bottom-right, bottom-left), from the largest
+    light region's outline reduced to four points; None unless it is a large quadrilateral."""
+    small = cv2.GaussianBlur(gray, (0, 0), 3)
+    _, light = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    light = cv2.morphologyEx(light, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    contours, _ = cv2.findContours(light, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    outline = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(outline) < MIN_PAPER * gray.size:
+        return None
+    quad = cv2.approxPolyDP(cv2.convexHull(outline), 0.02 * cv2.arcLength(outline, True), True)
+    if len(quad) != 4:
+        return None
+    pts = quad.reshape(4, 2).astype(np.float32)
+    total, diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(total)], pts[np.argmin(diff)], pts[np.argmax(total)], pts[np.argmax(diff)]])
 
 
 # ---------------------------------------------------------------- binarising

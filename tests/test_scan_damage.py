@@ -228,3 +228,14 @@ def test_real_form_scan_at_300_dpi(tmp_path, page):
     assert s.ind_f1 >= GOAL_300, s.diffs
     if page == 31:
         assert s.field_acc >= GOAL_300, s.diffs
+
+
+def test_a_comma_at_a_wrapped_line_end_is_kept(tmp_path):
+    """At 200 dpi the engine reads the comma that ends a wrapped line (…2.3万株，| 实行…) with
+    low confidence; the image shows a comma-sized blob there, so it is no dust."""
+    (variant,) = [v for v in variants(1, 12) if v.stem == "layout_1_0010"]  # AR PL UMing
+    pdf, records = render(variant, tmp_path)
+    scan = scan_pdf(pdf, tmp_path / "scan.pdf", Damage("resolution", 200, 1))
+    (got,) = extract_records(scan)
+    assert got["fields"]["overview"] == records[0]["fields"]["overview"]
+    assert "养护标准，城市" in got["fields"]["overall_goal"]

@@ -205,7 +205,7 @@ class ScanReader:
             for i, r in zip(todo, read):
                 b = boxes[i]
                 offset = b.x0 - self._crop_left(b)  # where the line starts in its crop
-                r = _trim_strays(r)
+                r = _trim_strays(r, inked=_marks_at_ends(r, b, offset, scan))
                 r = _without_false_stops(r, b, offset, scan)
                 r = _with_marks(r, lay.find_marks(scan.ink, b, scan.em), b, offset, scan, self.engine.exact_positions)
                 r = _with_dashes(r, b, offset, scan)
@@ -238,15 +238,19 @@ class ScanReader:
 STRAYS = set(".。,，、'`·‘’_")
 
 
-def _trim_strays(r: Recognized, below: float = 0.75) -> Recognized:
-    """Drop a punctuation mark read with low confidence at either end of a line: dust, not text."""
+MARK_INK = 0.15  # line heights: a printed comma or stop is at least this big; dust is smaller
+
+
+def _trim_strays(r: Recognized, below: float = 0.75, inked: frozenset[int] = frozenset()) -> Recognized:
+    """Drop a punctuation mark read with low confidence at either end of a line: dust, not text
+    — unless the image shows a mark-sized blob there (``inked``: the line's comma at a wrap)."""
     confs = r.char_confidences
     if not confs or len(confs) != len(r.text):
         return r
     lo, hi = 0, len(r.text)
-    while lo < hi and r.text[lo] in STRAYS and confs[lo] < below:
+    while lo < hi and r.text[lo] in STRAYS and confs[lo] < below and lo not in inked:
         lo += 1
-    while hi > lo and r.text[hi - 1] in STRAYS and confs[hi - 1] < below:
+    while hi > lo and r.text[hi - 1] in STRAYS and confs[hi - 1] < below and hi - 1 not in inked:
         hi -= 1
     if (lo, hi) == (0, len(r.text)):
         return r
@@ -254,6 +258,22 @@ def _trim_strays(r: Recognized, below: float = 0.75) -> Recognized:
     kept = confs[lo:hi]
     conf = sum(kept) / len(kept) if kept else 0.0
     return Recognized(r.text[lo:hi], conf, pos, kept)
+
+
+def _marks_at_ends(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> frozenset[int]:
+    """The line's last character, when it is a comma-like mark after an ideograph (a wrapped
+    sentence goes on: "…2.3万株，" | "实行…") sitting on a blob of ink the size of a printed mark."""
+    pos, text = r.positions, r.text
+    if len(text) < 2 or pos is None or len(pos) != len(text):
+        return frozenset()
+    if text[-1] not in "，,、；;" or not is_ideograph(text[-2]):
+        return frozenset()
+    h = max(b.height, 1)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(scan.ink[b.y0 : b.y1, b.x0 : b.x1], connectivity=8)
+    at = pos[-1] - offset
+    if any(abs(x + w / 2 - at) < 0.4 * h and max(w, hh) >= MARK_INK * h for x, _, w, hh, _ in stats[1:].tolist()):
+        return frozenset({len(text) - 1})
+    return frozenset()
 
 
 def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
@@ -476,6 +496,8 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
             chars[k] = "）"
         elif ch in ":;," and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
             chars[k] = {":": "：", ";": "；", ",": "，"}[ch]  # a full-width mark sits in the left half
+        elif ch in ":;," and k == n - 1 and k > 0 and is_ideograph(chars[k - 1]):
+            chars[k] = {":": "：", ";": "；", ",": "，"}[ch]  # a wrapped line's mark after Chinese
     text = "".join(chars)
     b.pitch = pitch
     b.centres = (centre[0] + offset, centre[-1] + offset)

@@ -43,6 +43,20 @@ class Geometry:
 
 
 
+# A middle dot between two ideographs: how OCR reads a small "；" or "、" (件；确保 → 件·确保).
+# Budget forms never print one there (foreign names with · do not occur), so it is flagged for
+# a person, never replaced: which mark it was is not certain.
+_DOT_LOOKALIKE = re.compile(r"(.)[·•‧](.)")
+
+
+def ocr_lookalike(v: str) -> str | None:
+    """Why an OCR'd value holds a mark that is likely a misread, or None."""
+    for m in _DOT_LOOKALIKE.finditer(v):
+        if is_ideograph(m.group(1)) and is_ideograph(m.group(2)):
+            return f"{m.group(0)!r}: a dot between two characters is often a misread '；' or '、'"
+    return None
+
+
 _CID = re.compile(r"\(cid:\d+\)")
 
 

@@ -143,6 +143,8 @@ class RecordBuilder:
                 p.page,
                 f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}",
             )
+        elif p.method.startswith("ocr") and p.text and (why := checks.ocr_lookalike(p.text)):
+            self.flag("low_confidence", path, p.page, why)
         elif not p.method.startswith("ocr") and p.text and (n := checks.unspellable(p.text)):
             self.flag(
                 "low_confidence",

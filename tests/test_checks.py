@@ -6,6 +6,7 @@ from normalize.checks import (
     Geometry,
     cut_piece,
     duplicated_text,
+    ocr_lookalike,
     sum_check,
     truncated_head,
     truncated_tail,
@@ -61,3 +62,10 @@ def test_sums():
     assert sum_check(Decimal(390000), [Decimal(390000), Decimal(0)]) is None
     assert sum_check(Decimal(390000), [Decimal(300000), Decimal(0)])
     assert sum_check(Decimal(390000), [None, Decimal(0)]) is None
+
+
+def test_a_dot_between_two_characters_is_a_likely_misread():
+    assert ocr_lookalike("肇事（案）件·确保社会环境和谐稳定") is not None
+    assert ocr_lookalike("≥95.00(%)") is None  # a decimal point
+    assert ocr_lookalike("完成率·") is None  # not between two characters
+    assert ocr_lookalike("第1·2项") is None

@@ -855,9 +855,9 @@ def table_padding(table: Table) -> float | None:
 
 def _split_at_gap(text: str) -> tuple[str, str] | None:
     """("填报单位（盖章）", "上海市…") from "填报单位（盖章） 上海市…": a line outside the tables
-    whose colon is lost (a scan's "：" read as a blank) or never printed, when the words before
-    the first blank are a label the table knows (the caller checks)."""
+    whose colon is lost (a scan's "：" read as a blank) or never printed. Only a label the table
+    knows makes it a label and its value: the caller matches the head, as for "label：value"."""
     head, sep, rest = text.strip().partition(" ")
     if not sep or not rest.strip() or len(head) > 24:
         return None
-    return (head, rest.strip()) if label_match(head) is not None else None
+    return head, rest.strip()

@@ -136,22 +136,9 @@ class RecordBuilder:
         self.flags.append(Flag(code=code, path=path, page=page, detail=detail))
 
     def provenance(self, path: str, p: Piece) -> None:
-        if p.method.startswith("ocr") and p.text and p.confidence < checks.LOW_CONFIDENCE:
-            self.flag(
-                "low_confidence",
-                path,
-                p.page,
-                f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}",
-            )
-        elif p.method.startswith("ocr") and p.text and (why := checks.ocr_lookalike(p.text)):
+        why = _doubt(p)
+        if why:
             self.flag("low_confidence", path, p.page, why)
-        elif not p.method.startswith("ocr") and p.text and (n := checks.unspellable(p.text)):
-            self.flag(
-                "low_confidence",
-                path,
-                p.page,
-                f"the text layer has no Unicode for {n} character(s) of this value; read them on the page",
-            )
         bbox = p.bbox
         if bbox is not None and (pg := self.turned.get(p.page)) is not None:
             bbox = tuple(round(v, 2) for v in unturn_box(bbox, pg.turn, pg.width, pg.height))
@@ -429,6 +416,19 @@ class RecordBuilder:
             amt, price, qty = d(it.get("amount")), d(it.get("unit_price")), _num(it.get("quantity"))
             if amt is not None and price is not None and qty is not None and (price * qty).quantize(amt) != amt:
                 self.flag("sum_mismatch", f"cost_items[{i}].amount", page, f"{amt} ≠ {price} × {qty}")
+
+
+def _doubt(p: Piece) -> str | None:
+    """Why a value's reading is doubtful (a low_confidence flag), or None: an OCR reading with low
+    confidence or a likely look-alike mark; a text layer that cannot spell some of its glyphs."""
+    if not p.text:
+        return None
+    if not p.method.startswith("ocr"):
+        n = checks.unspellable(p.text)
+        return f"the text layer has no Unicode for {n} character(s) of this value; read them on the page" if n else None
+    if p.confidence < checks.LOW_CONFIDENCE:
+        return f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}"
+    return checks.ocr_lookalike(p.text)
 
 
 def _name_the_department(values: dict[str, Piece]) -> None:

@@ -87,10 +87,6 @@ def page_class(text: str, signature: Signature | None = None) -> str | None:
     return "form" if signature is not None and signature.matches(text) else None
 
 
-def page_may_be_form(text: str, signature: Signature | None = None) -> bool:
-    return page_class(text, signature) == "form"
-
-
 @dataclass(frozen=True)
 class Signature:
     """The labels that make a ruled page a form when its title is new or missing.

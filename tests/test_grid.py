@@ -99,7 +99,7 @@ def test_hidden_characters_belong_to_their_clip_cell():
 
 
 def test_titles():
-    from extract.classify import is_title, page_may_be_form, title_parts
+    from extract.classify import is_title, page_class, title_parts
 
     titles = ("财政项目支出绩效目标申报表（项目总体情况）", "2026年度项目支出绩效目标申报表",
               "附件2 财政支出绩效目标申报表", "附件1-2：项目支出绩效目标表（2026年度）",
@@ -111,8 +111,8 @@ def test_titles():
     for t in mentions:
         assert not is_title(t), t
     assert title_parts("附件2 财政项目支出绩效目标申报表（绩效目标）") == ("财政项目支出绩效目标申报表", "绩效目标")
-    assert page_may_be_form("封面\n财政项目支出绩效目标申报表      填报日期：2026年3月1日\n项目名称")
-    assert not page_may_be_form("七、绩效目标\n详见单位的项目绩效目标表")
+    assert page_class("封面\n财政项目支出绩效目标申报表      填报日期：2026年3月1日\n项目名称") == "form"
+    assert page_class("七、绩效目标\n详见单位的项目绩效目标表") is None
 
 
 def test_title_inside_the_first_row_of_the_table():

@@ -54,11 +54,7 @@ def small_image(pdfium_page) -> im.PageImage:
         f = GLANCE_DPI / img.dpi
         gray = cv2.resize(img.gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
         img = im.PageImage(gray=gray, pt_per_px=img.pt_per_px / f)
-    paper = im.paper_level(img.gray)
-    ink = im.binarize(img.gray, img.dpi, paper)
-    if im.text_is_vertical(ink, img.dpi):
-        img.gray, ink = im.rotate_quarter(img.gray, 90), im.rotate_quarter(ink, 90)
-    img.gray = im.deskew(img.gray, im.estimate_skew(ink, img.dpi), paper)
+    im.straighten(img)
     return img
 
 

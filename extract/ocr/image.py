@@ -275,6 +275,19 @@ def text_is_vertical(ink: np.ndarray, dpi: float) -> bool:
     return along_cols > 1.25 * along_rows
 
 
+def straighten(img: PageImage) -> None:
+    """Turn the page a quarter when its text runs down it, then deskew it (in place; the image
+    records both). An upside-down page is told later, by reading it (see the reader)."""
+    paper = paper_level(img.gray)  # the same after a quarter turn
+    ink = binarize(img.gray, img.dpi, paper)
+    if text_is_vertical(ink, img.dpi):
+        img.gray = rotate_quarter(img.gray, 90)
+        img.rotation = 90
+        ink = rotate_quarter(ink, 90)  # the same as binarising the turned page, for less
+    img.skew = estimate_skew(ink, img.dpi)
+    img.gray = deskew(img.gray, img.skew, paper)
+
+
 def rotate_quarter(gray: np.ndarray, degrees_clockwise: int) -> np.ndarray:
     k = (degrees_clockwise // 90) % 4
     if k == 0:

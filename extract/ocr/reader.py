@@ -59,14 +59,7 @@ class ScanReader:
     # -- step 1
     def probe(self, pdfium_page, number: int) -> Scan:
         img = im.load_page_image(pdfium_page, self.dpi, self.max_pixels)
-        paper = im.paper_level(img.gray)  # the same after a quarter turn
-        ink = im.binarize(img.gray, img.dpi, paper)
-        if im.text_is_vertical(ink, img.dpi):
-            img.gray = im.rotate_quarter(img.gray, 90)
-            img.rotation = 90
-            ink = im.rotate_quarter(ink, 90)  # the same as binarising the turned page, for less
-        img.skew = im.estimate_skew(ink, img.dpi)
-        img.gray = im.deskew(img.gray, img.skew, paper)
+        im.straighten(img)
         scan = self._layout(number, img)
         sample = scan.outside + self._orientation_sample(scan)
         texts = self._read_lines(scan, sample)
@@ -205,7 +198,7 @@ class ScanReader:
             for i, r in zip(todo, read):
                 b = boxes[i]
                 offset = b.x0 - self._crop_left(b)  # where the line starts in its crop
-                r = _trim_strays(r, inked=_marks_at_ends(r, b, offset, scan))
+                r = _trim_strays(r, keep_last=_ends_on_a_printed_mark(r, b, offset, scan))
                 r = _without_false_stops(r, b, offset, scan)
                 r = _with_marks(r, lay.find_marks(scan.ink, b, scan.em), b, offset, scan, self.engine.exact_positions)
                 r = _with_dashes(r, b, offset, scan)
@@ -241,16 +234,16 @@ STRAYS = set(".。,，、'`·‘’_")
 MARK_INK = 0.15  # line heights: a printed comma or stop is at least this big; dust is smaller
 
 
-def _trim_strays(r: Recognized, below: float = 0.75, inked: frozenset[int] = frozenset()) -> Recognized:
+def _trim_strays(r: Recognized, below: float = 0.75, keep_last: bool = False) -> Recognized:
     """Drop a punctuation mark read with low confidence at either end of a line: dust, not text
-    — unless the image shows a mark-sized blob there (``inked``: the line's comma at a wrap)."""
+    — unless the image shows a mark-sized blob there (``keep_last``: the line's comma at a wrap)."""
     confs = r.char_confidences
     if not confs or len(confs) != len(r.text):
         return r
     lo, hi = 0, len(r.text)
-    while lo < hi and r.text[lo] in STRAYS and confs[lo] < below and lo not in inked:
+    while lo < hi and r.text[lo] in STRAYS and confs[lo] < below:
         lo += 1
-    while hi > lo and r.text[hi - 1] in STRAYS and confs[hi - 1] < below and hi - 1 not in inked:
+    while not keep_last and hi > lo and r.text[hi - 1] in STRAYS and confs[hi - 1] < below:
         hi -= 1
     if (lo, hi) == (0, len(r.text)):
         return r
@@ -260,20 +253,18 @@ def _trim_strays(r: Recognized, below: float = 0.75, inked: frozenset[int] = fro
     return Recognized(r.text[lo:hi], conf, pos, kept)
 
 
-def _marks_at_ends(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> frozenset[int]:
-    """The line's last character, when it is a comma-like mark after an ideograph (a wrapped
-    sentence goes on: "…2.3万株，" | "实行…") sitting on a blob of ink the size of a printed mark."""
+def _ends_on_a_printed_mark(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> bool:
+    """Whether the line ends on a comma-like mark after an ideograph (a wrapped sentence goes on:
+    "…2.3万株，" | "实行…") that sits on a blob of ink the size of a printed mark."""
     pos, text = r.positions, r.text
     if len(text) < 2 or pos is None or len(pos) != len(text):
-        return frozenset()
+        return False
     if text[-1] not in "，,、；;" or not is_ideograph(text[-2]):
-        return frozenset()
+        return False
     h = max(b.height, 1)
     _, _, stats, _ = cv2.connectedComponentsWithStats(scan.ink[b.y0 : b.y1, b.x0 : b.x1], connectivity=8)
     at = pos[-1] - offset
-    if any(abs(x + w / 2 - at) < 0.4 * h and max(w, hh) >= MARK_INK * h for x, _, w, hh, _ in stats[1:].tolist()):
-        return frozenset({len(text) - 1})
-    return frozenset()
+    return any(abs(x + w / 2 - at) < 0.4 * h and max(w, hh) >= MARK_INK * h for x, _, w, hh, _ in stats[1:].tolist())
 
 
 def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
@@ -364,6 +355,7 @@ ASCII_BRACKET_SPACE_GAP = 0.5  # the same beside "(" or ")" (SimSun's: a hairlin
 DIGIT_SPACE_GAP = 0.6  # between two digits (a "1" has wide margins of its own)
 DIGIT_CJK_SPACE_GAP = 0.45  # between a digit and an ideograph
 FULL_BRACKET_GAP = 0.4  # blank beside a bracket that makes it a full-width one
+FULL_WIDTH_MARK = {":": "：", ";": "；", ",": "，"}  # a full-width mark sits in the left half of its box
 PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
 BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
 HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
@@ -494,10 +486,11 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
             chars[k] = "（"
         elif ch == ")" and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
             chars[k] = "）"
-        elif ch in ":;," and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
-            chars[k] = {":": "：", ";": "；", ",": "，"}[ch]  # a full-width mark sits in the left half
-        elif ch in ":;," and k == n - 1 and k > 0 and is_ideograph(chars[k - 1]):
-            chars[k] = {":": "：", ";": "；", ",": "，"}[ch]  # a wrapped line's mark after Chinese
+        elif ch in FULL_WIDTH_MARK and 0 < k and (
+            k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h  # its white right half
+            or k == n - 1 and is_ideograph(chars[k - 1])  # a wrapped line's mark after Chinese
+        ):
+            chars[k] = FULL_WIDTH_MARK[ch]
     text = "".join(chars)
     b.pitch = pitch
     b.centres = (centre[0] + offset, centre[-1] + offset)

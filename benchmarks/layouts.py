@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +44,36 @@ BASELINE = "(baseline)"
 ALL = "ALL"
 
 
+class Tally:
+    """What both benchmarks' scores share: summing (numbers add, Counters merge; differences
+    stay with their case) and the two rates every table prints."""
+
+    field_ok: int
+    field_n: int
+    ind_tp: int
+    ind_fp: int
+    ind_fn: int
+
+    def add(self, other: Tally) -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            mine = getattr(self, f.name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, f.name))
+            elif isinstance(mine, int | float):
+                setattr(self, f.name, mine + getattr(other, f.name))
+
+    @property
+    def field_acc(self) -> float:
+        return self.field_ok / self.field_n if self.field_n else 1.0
+
+    @property
+    def ind_f1(self) -> float:
+        denom = 2 * self.ind_tp + self.ind_fp + self.ind_fn
+        return 2 * self.ind_tp / denom if denom else 1.0
+
+
 @dataclass
-class Score:
+class Score(Tally):
     """Counts for one variant, or summed over a family."""
 
     variants: int = 0
@@ -64,22 +92,6 @@ class Score:
     flag_fp: Counter = field(default_factory=Counter)
     flag_fn: Counter = field(default_factory=Counter)
     diffs: list[str] = field(default_factory=list)  # what differed (one variant only)
-
-    def add(self, other: Score) -> None:
-        for name in ("variants", "lost", "errors", "field_ok", "field_n", "ind_tp", "ind_fp", "ind_fn", "tgt_ok",
-                     "tgt_n", "cost_ok", "cost_n"):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("flag_tp", "flag_fp", "flag_fn"):
-            getattr(self, name).update(getattr(other, name))
-
-    @property
-    def field_acc(self) -> float:
-        return self.field_ok / self.field_n if self.field_n else 1.0
-
-    @property
-    def ind_f1(self) -> float:
-        denom = 2 * self.ind_tp + self.ind_fp + self.ind_fn
-        return 2 * self.ind_tp / denom if denom else 1.0
 
     def flag_pr(self, code: str) -> tuple[float | None, float | None]:
         tp, fp, fn = self.flag_tp[code], self.flag_fp[code], self.flag_fn[code]

@@ -173,7 +173,7 @@ def real_forms(workdir: Path) -> Path:
 
 
 @dataclass
-class Score:
+class Score(layouts.Tally):
     """Counts for one case, or summed over a row."""
 
     cases: int = 0
@@ -193,23 +193,6 @@ class Score:
     wrong_flagged: int = 0
     false_codes: Counter = field(default_factory=Counter)  # flag codes on right values
     diffs: list[str] = field(default_factory=list)
-
-    COUNTS = ("cases", "pages", "lost", "extra", "errors", "seconds", "field_ok", "field_n", "ind_tp", "ind_fp",
-              "ind_fn", "right", "right_flagged", "wrong", "wrong_flagged")  # fmt: skip
-
-    def add(self, other: Score) -> None:
-        for name in self.COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.false_codes.update(other.false_codes)
-
-    @property
-    def field_acc(self) -> float:
-        return self.field_ok / self.field_n if self.field_n else 1.0
-
-    @property
-    def ind_f1(self) -> float:
-        denom = 2 * self.ind_tp + self.ind_fp + self.ind_fn
-        return 2 * self.ind_tp / denom if denom else 1.0
 
     @property
     def flag_recall(self) -> float | None:

@@ -35,12 +35,17 @@ def what_differed(results: list[tuple[Variant, Score]], family: str, k: int = 3)
     return "\n".join(f"{v.stem} [{' '.join(v.families)}]: " + "; ".join(s.diffs[:4]) for v, s in members)
 
 
-@pytest.mark.parametrize("family", [*FAMILIES, BASELINE])
-def test_family(results: list[tuple[Variant, Score]], family: str) -> None:
+def family_score(results: list[tuple[Variant, Score]], family: str) -> tuple[Score, str]:
+    """The family's summed score and what differed in it (skips a family the seed never drew)."""
     score = by_family(results).get(family)
     if score is None:
         pytest.skip(f"no variant of seed {SEED} has {family}")
-    why = what_differed(results, family)
+    return score, what_differed(results, family)
+
+
+@pytest.mark.parametrize("family", [*FAMILIES, BASELINE])
+def test_family(results: list[tuple[Variant, Score]], family: str) -> None:
+    score, why = family_score(results, family)
     assert score.lost == 0, f"{score.lost} filings lost\n{why}"
     assert score.field_acc >= FIELD_MIN, f"field accuracy {score.field_acc:.3f}\n{why}"
     assert score.ind_f1 >= F1_MIN, f"indicator F1 {score.ind_f1:.3f}\n{why}"
@@ -48,10 +53,7 @@ def test_family(results: list[tuple[Variant, Score]], family: str) -> None:
 
 @pytest.mark.parametrize("family", [*FAMILIES, BASELINE])
 def test_family_truncation_flags(results: list[tuple[Variant, Score]], family: str) -> None:
-    score = by_family(results).get(family)
-    if score is None:
-        pytest.skip(f"no variant of seed {SEED} has {family}")
-    why = what_differed(results, family)
+    score, why = family_score(results, family)
     for code in TRUNCATION:
         precision, recall = score.flag_pr(code)
         assert precision is None or precision >= TRUNC_PRECISION_MIN, f"{code} precision {precision:.3f}\n{why}"

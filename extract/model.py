@@ -90,3 +90,6 @@ class Document(BaseModel):
     unread_pages: list[int] = Field(default_factory=list)  # pages that needed OCR while it was off
     actions: list[str] = Field(default_factory=list)  # JavaScript, Launch, …: noted, never run
     self_evaluations: list[int] = Field(default_factory=list)  # pages titled 绩效自评表: seen, not filings
+    # Pages the PDF libraries could not load or parse (page number → why): skipped, the others read.
+    damaged_pages: dict[int, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)  # what else a reader of the results should know

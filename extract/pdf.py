@@ -17,7 +17,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import classify, orient
-from .errors import Corrupt, Empty, Encrypted, NotAPdf, TooLarge
+from .errors import (
+    Corrupt,
+    Empty,
+    Encrypted,
+    InputError,
+    NotAPdf,
+    PageDamage,
+    Timeout,
+    TooLarge,
+    brief,
+    from_pdf_library,
+    is_timeout,
+)
 from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
 from .model import Cell, Document, Line, Page, Table
 from .textfold import fold, fold_chars, is_cjk
@@ -35,9 +47,8 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> list[str]:
-    """Cheap checks before any parser sees the file, in one pass over its bytes; returns the
-    actions it carries (``active_content``)."""
+def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
+    """Cheap checks before any parser sees the file, in one pass over its bytes."""
     size = Path(path).stat().st_size
     if size == 0:
         raise Empty("the file is empty (0 bytes)")
@@ -49,7 +60,6 @@ def check_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> list[str]
         if m.find(b"%%EOF", max(0, size - _TAIL_WINDOW)) < 0 and not _eof_before_padding(m):
             raise Corrupt("the file is truncated: it does not end with %%EOF")
         check_bombs(m)
-        return active_content(m)
 
 
 _PADDING_WINDOW = 1 << 20
@@ -98,17 +108,101 @@ def check_bombs(m: mmap.mmap, min_compressed: int = 32 * 1024) -> None:
             continue
 
 
-_ACTIONS = (b"/JavaScript", b"/JS", b"/Launch", b"/SubmitForm", b"/ImportData")
+# ---------------------------------------------------------------- actions (noted, never run)
+
+ACTION_TYPES = frozenset({"JavaScript", "Launch", "SubmitForm", "ImportData", "URI"})
+MAX_ACTION_NODES = 50_000  # objects looked at for actions: a damaged or hostile file ends here
+
+# Where actions live, from the catalog down: for each kind of node, the keys that lead to more
+# (key → the kind of node found there). A byte search for "/JS" would also hit compressed data
+# (every scan has some), and miss actions inside compressed object streams.
+_ACTION_PATHS = {
+    "catalog": {"OpenAction": "action", "AA": "events", "Names": "names", "AcroForm": "acroform",
+                "Pages": "pages", "Outlines": "outline"},
+    "names": {"JavaScript": "js_tree"},
+    "js_tree": {"Kids": "js_tree"},  # and the values of its /Names array, below
+    "acroform": {"Fields": "field"},
+    "field": {"Kids": "field", "A": "action", "AA": "events"},
+    "pages": {"Kids": "pages", "AA": "events", "Annots": "annot"},  # page tree nodes and pages
+    "annot": {"A": "action", "AA": "events", "Parent": "field"},
+    "outline": {"First": "outline", "Next": "outline", "A": "action"},
+    "action": {"Next": "action"},
+}
 
 
-def active_content(m: mmap.mmap) -> list[str]:
-    """Actions the PDF (its bytes, mapped) carries (JavaScript, Launch, …). jixiao never runs
-    them; it notes them."""
-    found = {name.decode().lstrip("/") for name in _ACTIONS if m.find(name) >= 0}
-    if "JS" in found:
-        found.discard("JS")
-        found.add("JavaScript")
+def find_actions(doc) -> list[str]:
+    """The kinds of action (JavaScript, Launch, SubmitForm, ImportData, URI) a PDF carries, from
+    its object structure (a pdfminer ``PDFDocument``): the catalog's /OpenAction, /AA and
+    JavaScript name tree, pages', annotations', form fields' and outline items' actions.
+    jixiao never runs them; it notes them. Best effort on a damaged file: what cannot be
+    resolved is passed over, and the walk stops after MAX_ACTION_NODES objects."""
+    from pdfminer.pdftypes import PDFObjRef
+
+    found: set[str] = set()
+    seen: set[int] = set()
+    todo: list[tuple[str, object]] = [("catalog", doc.catalog)]
+    budget = MAX_ACTION_NODES
+    while todo and budget > 0:
+        kind, obj = todo.pop()
+        budget -= 1
+        if isinstance(obj, PDFObjRef):
+            if obj.objid in seen:
+                continue
+            seen.add(obj.objid)
+            obj = _resolve(obj)
+        if isinstance(obj, list):
+            todo.extend((kind, item) for item in obj[:budget])
+            continue
+        if not isinstance(obj, dict):
+            continue
+        if kind == "action":
+            found |= _action_kinds(obj)
+        elif kind == "events":  # /AA: every value is an action, under its event's name
+            todo.extend(("action", v) for v in list(obj.values())[:budget])
+        elif kind == "js_tree":
+            entries = _resolve(obj.get("Names"))
+            if isinstance(entries, list) and entries:
+                found.add("JavaScript")
+                todo.extend(("action", v) for v in entries[1::2][:budget])
+        for key, child in _ACTION_PATHS.get(kind, {}).items():
+            if key in obj:
+                todo.append((child, obj[key]))
     return sorted(found)
+
+
+def _action_kinds(action: dict) -> set[str]:
+    kind = _resolve(action.get("S"))
+    name = getattr(kind, "name", kind)
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    found = {name} & ACTION_TYPES if isinstance(name, str) else set()
+    if "JS" in action:  # a script under another action type (Rendition) runs all the same
+        found.add("JavaScript")
+    return found
+
+
+def _resolve(obj):
+    """An object reference resolved; None where the object is damaged or missing."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return resolve1(obj)
+    except Exception as e:
+        if is_timeout(e):
+            raise
+        return None
+
+
+def pdf_actions(path: str | os.PathLike) -> list[str]:
+    """``find_actions`` of the PDF at ``path`` ([] where pdfminer cannot parse it)."""
+    try:
+        pdf = open_plumber(path)
+    except Corrupt:
+        return []
+    try:
+        return find_actions(pdf.doc)
+    finally:
+        pdf.stream.close()
 
 
 def open_plumber(path: str | os.PathLike):
@@ -142,17 +236,20 @@ def open_pdfium(path: str | os.PathLike):
 
 def _pdfminer_opinion(path) -> int | str | None:
     """A second opinion on a file PDFium refuses: "encrypted", its page count, or None when it
-    cannot be read either."""
+    cannot be read either (no page tree: pdfminer's own fallback, a scan of every object the
+    xref claims, never ends on an xref that claims 10^9 of them)."""
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
     try:
         with open(path, "rb") as f:
-            return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(f))))
+            doc = PDFDocument(PDFParser(f))
+            return len(page_slots(doc)[0]) if "Pages" in doc.catalog else None
     except (PDFPasswordIncorrect, PDFEncryptionError):
         return "encrypted"
-    except Exception:
+    except Exception as e:
+        if is_timeout(e):
+            raise
         return None
 
 
@@ -165,15 +262,184 @@ def page_text(pdfium_page) -> str:
         tp.close()
 
 
-def page_texts(pdf) -> list[str]:
-    """Every page's text layer (the first pass)."""
+def page_texts(pdf, damaged: dict[int, str] | None = None) -> list[str]:
+    """Every page's text layer (the first pass). With ``damaged``, a page PDFium cannot load reads
+    as "" and ``damaged[index]`` says why; without, its error goes up."""
     out = []
     for i in range(len(pdf)):
-        page = pdf[i]
-        out.append(page_text(page))
-        page.close()
+        if damaged is None:
+            out.append(_page_text_at(pdf, i))
+        else:
+            out.append(read_or_note(lambda i=i: _page_text_at(pdf, i), damaged, i) or "")
     return out
 
+
+def _page_text_at(pdf, i: int) -> str:
+    page = pdf[i]
+    try:
+        return page_text(page)
+    finally:
+        page.close()
+
+
+def read_or_note(read, damaged: dict[int, str], index: int):
+    """``read()`` of one page, or None where a PDF library fails on that page (it is damaged):
+    ``damaged[index]`` then says why, and the other pages go on. A timeout, a failure of the
+    whole input and jixiao's own errors (a bug: the input fails, with its traceback) go up."""
+    try:
+        return read()
+    except (InputError, MemoryError):
+        raise
+    except PageDamage as e:
+        damaged.setdefault(index, str(e))
+        return None
+    except Exception as e:
+        if is_timeout(e):
+            raise Timeout("the input took longer than the --timeout limit") from e
+        if not from_pdf_library(e):
+            raise
+        damaged.setdefault(index, brief(e))
+        return None
+
+
+# ---------------------------------------------------------------- pdfminer's pages, one at a time
+
+MAX_PAGE_TREE_DEPTH = 1024  # as PDFium: a deeper page tree is a loop or an attack
+
+
+def _box_problem(box) -> str | None:
+    """Why a page's MediaBox or CropBox is not a rectangle (None when it is one)."""
+    import math
+
+    from pdfminer.pdftypes import resolve1
+
+    box = resolve1(box)
+    values = [resolve1(v) for v in box] if isinstance(box, list) else None
+    if (values is not None and len(values) == 4
+            and all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)):
+        return None
+    shown = " ".join(_shown(v) for v in values) if values is not None else _shown(box)
+    return f"[{shown[:60]}] is not four numbers"
+
+
+def _shown(v) -> str:
+    """A PDF value as written (a name or keyword without pdfminer's wrapping)."""
+    v = getattr(v, "name", v)
+    return v.decode("latin-1") if isinstance(v, bytes) else str(v)
+
+
+def page_slots(doc) -> tuple[list, dict[int, str]]:
+    """pdfminer's pages of ``doc`` in page-tree order, as pdfminer's own walk finds them (with
+    inherited Resources, MediaBox, CropBox and Rotate), and why those that cannot be built are
+    damaged (index → why; their slot is None). Unlike pdfminer's walk, a damaged page or node
+    does not end it, and a loop or a very deep tree cannot hang it."""
+    from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
+    from pdfminer.pdftypes import PDFObjRef, dict_value, list_value
+
+    slots: list = []
+    damaged: dict[int, str] = {}
+    visited: set[int] = set()
+    root = doc.catalog.get("Pages")
+    stack = [(root, doc.catalog, 0)] if root is not None else []
+    while stack:
+        ref, parent, depth = stack.pop()
+        if isinstance(ref, PDFObjRef):
+            if ref.objid in visited:
+                continue
+            visited.add(ref.objid)
+        node = read_or_note(lambda ref=ref: dict_value(ref), damaged, len(slots))
+        if node is None:  # a kid that cannot be read: most likely a page (PDFium counts it as one)
+            slots.append(None)
+            continue
+        props = dict(node)
+        for k, v in parent.items():
+            if k in PDFPage.INHERITABLE_ATTRS and k not in props:
+                props[k] = v
+        kind = props.get("Type", props.get("type"))
+        if kind is LITERAL_PAGES and "Kids" in props and depth < MAX_PAGE_TREE_DEPTH:
+            kids = read_or_note(lambda p=props: list_value(p["Kids"]), {}, 0) or []
+            stack.extend((kid, props, depth + 1) for kid in reversed(kids))
+        elif kind is LITERAL_PAGE:
+            objid = ref.objid if isinstance(ref, PDFObjRef) else None
+            slots.append(read_or_note(lambda i=objid, p=props: _build_page(doc, i, p), damaged, len(slots)))
+    return slots, damaged
+
+
+def _build_page(doc, objid, props: dict):
+    from pdfminer.pdfpage import PDFPage
+
+    if "MediaBox" not in props:  # required; pdfminer would guess US Letter, pdfplumber fails
+        raise PageDamage("it has no MediaBox")
+    for key in ("MediaBox", "CropBox"):
+        problem = _box_problem(props[key]) if key in props else None
+        if problem:
+            raise PageDamage(f"its {key} {problem}")
+    return PDFPage(doc, objid, props, None)
+
+
+class MinerPages:
+    """pdfminer's view of a PDF through pdfplumber, each page built on its own, and only when a
+    page is read digitally: pdfplumber's ``pages`` builds every page at once (one bad MediaBox
+    fails them all; a budget book of 80 pages that are no form pays for all of them).
+
+    ``pages[j]`` is a pdfplumber page or None (``damaged[j]`` says why). ``error`` is set instead
+    where pdfminer cannot parse the file at all (a form page then fails the input as before).
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.pages = _LazyPages(self)
+        self.damaged: dict[int, str] = {}
+        self.error: Corrupt | None = None
+        self.slots: list = []
+        try:
+            self.pdf = open_plumber(path)
+        except Corrupt as e:
+            self.pdf, self.error = None, e
+            return
+        self.slots, self.damaged = page_slots(self.pdf.doc)
+
+    def actions(self) -> list[str]:
+        return find_actions(self.pdf.doc) if self.pdf is not None else []
+
+    def close(self) -> None:
+        # Not pdfplumber's close(): it would build every page first.
+        if self.pdf is None:
+            return
+        for page in self.pages.built():
+            page.close()
+        self.pdf.flush_cache()
+        self.pdf.stream.close()
+        self.pdf = None
+
+
+
+class _LazyPages:
+    """``MinerPages.pages``: a pdfplumber page is built on first use (a page that cannot be
+    built is None, and ``damaged`` says why)."""
+
+    def __init__(self, owner: MinerPages):
+        self._owner = owner
+        self._built: dict[int, object] = {}
+
+    def __len__(self) -> int:
+        return len(self._owner.slots)
+
+    def __getitem__(self, j: int):
+        owner = self._owner
+        if j not in self._built:
+            slot = owner.slots[j]
+            self._built[j] = None if slot is None else read_or_note(lambda: self._build(j, slot), owner.damaged, j)
+        return self._built[j]
+
+    def _build(self, j: int, slot):
+        import pdfplumber.page
+
+        # doctop as pdfplumber counts it: the heights of the pages before
+        top = sum(abs(s.mediabox[3] - s.mediabox[1]) for s in self._owner.slots[:j] if s is not None)
+        return pdfplumber.page.Page(self._owner.pdf, slot, j + 1, top)
+
+    def built(self) -> list:
+        return [p for p in self._built.values() if p is not None]
 
 # ---------------------------------------------------------------- pure helpers (testable)
 
@@ -630,96 +896,194 @@ def read_document(
     """The form pages of a PDF (pages that cannot be forms are skipped cheaply).
 
     Page by page: a usable text layer is read the digital way; a page without one (no text,
-    unmapped CID codes, garbage) or a form page that is one big image is read from its image
-    by OCR (``ocr="auto"``); ``"always"`` OCRs every page, ``"never"`` none (a PDF whose only
-    readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR engine.
-    ``signature``: the form's own labels, which make a ruled page a form when its title is new
-    or missing (the caller's vocabulary; without it only titled pages are forms).
+    unmapped CID codes, garbage, glyphs without Unicode) or a form page that is one big image is
+    read from its image by OCR (``ocr="auto"``); ``"always"`` OCRs every page, ``"never"`` none (a
+    PDF whose only readable pages would need OCR is then ``NeedsOcr``). ``engine`` names the OCR
+    engine. ``signature``: the form's own labels, which make a ruled page a form when its title
+    is new or missing (the caller's vocabulary; without it only titled pages are forms).
+
+    A page the PDF libraries cannot load or parse is skipped and named in ``damaged_pages``; the
+    others are read. A PDF none of whose pages can be read is ``Corrupt``.
     """
-    actions = check_file(path, max_bytes)
+    check_file(path, max_bytes)
     digest = sha256 or sha256_file(path)  # a caller that hashed the file already passes it
     pdf = open_pdfium(path)
+    miner = None
     try:
-        texts = page_texts(pdf)
-        src = _PageSource(path, pdf, texts, ocr, engine, signature)
-        pages: list[Page] = []
-        try:
-            i = 0
-            while i < len(texts):
-                if src.may_start(i) and (src.probe(i).title or src.form_by_labels(i)):
-                    page = src.full(i)
-                    page.form_start = True
-                    pages.append(page)
-                    # Following pages that continue the form (a table running over).
-                    j = i + 1
-                    while j < len(texts) and not src.starts_form(j):
-                        if not src.readable(j) or not _continues(src.probe(j)):
-                            break
-                        pages.append(src.full(j))
-                        j += 1
-                    i = j
-                    continue
-                i += 1
-        finally:
-            src.close()
+        miner = MinerPages(path)
+        src = _PageSource(pdf, miner, ocr, engine, signature)
+        pages = _form_pages(src)
+        n = len(pdf)
+        if len(src.damaged) == n:
+            first = min(src.damaged)
+            raise Corrupt(f"no page can be read (page {first + 1}: {src.damaged[first]})")
         if not pages and src.blocked:
             from .errors import NeedsOcr
 
-            raise NeedsOcr(
-                f"{len(src.blocked)} of {len(texts)} pages have no usable text layer (scanned?) and OCR is off"
-            )
+            raise NeedsOcr(f"{len(src.blocked)} of {n} pages have no usable text layer (scanned?) and OCR is off")
         return Document(
-            path=str(path), sha256=digest, n_pages=len(texts), pages=pages, skipped_pages=len(texts) - len(pages),
-            unread_pages=sorted(i + 1 for i in src.blocked), actions=actions,
+            path=str(path), sha256=digest, n_pages=n, pages=pages, skipped_pages=n - len(pages),
+            unread_pages=sorted(i + 1 for i in src.blocked), actions=miner.actions(),
             self_evaluations=[i + 1 for i, kind in enumerate(src.kinds) if kind == "self_evaluation"],
+            damaged_pages={i + 1: src.why_damaged(i) for i in sorted(src.damaged)}, notes=src.notes,
         )
     finally:
+        if miner is not None:
+            miner.close()
         pdf.close()
 
 
+def _form_pages(src: _PageSource) -> list[Page]:
+    """The pages that start a form, each with the pages that continue it (a table running over)."""
+    pages: list[Page] = []
+    n = len(src.kinds)
+    i = 0
+    while i < n:
+        if src.may_start(i) and (src.probe(i).title or src.form_by_labels(i)):
+            page = src.full(i)
+            page.form_start = True
+            pages.append(page)
+            j = i + 1
+            while j < n and not src.starts_form(j):
+                if not src.readable(j) or not _continues(src.probe(j)):
+                    break
+                pages.append(src.full(j))
+                j += 1
+            i = j
+            continue
+        i += 1
+    return pages
+
+
 # ---------------------------------------------------------------- per-page routing (digital / OCR)
+
+MATCH_SHARE = 0.8  # of a page's characters that another reader's page must share to be the same page
+
+
+def _blank(i: int) -> Page:
+    """What a damaged page reads as: nothing (no title, no table), so no form starts or runs on it."""
+    return Page(number=i + 1, width=0.0, height=0.0)
+
+
+def _glyphs_without_text(text: str, usable: bool) -> bool:
+    """Whether a page draws glyphs its text layer cannot name (fonts without a usable ToUnicode
+    map): what they say is only in their image."""
+    from .ocr.route import MIN_CHARS
+
+    return not usable and sum(not ch.isspace() for ch in text) >= MIN_CHARS
+
+
+def _shared_share(a: str, b: str) -> float:
+    """The share of characters (spaces aside) two texts have in common, of the longer one."""
+    from collections import Counter
+
+    ca, cb = Counter(a), Counter(b)
+    for c in (ca, cb):
+        for ws in [k for k in c if k.isspace()]:
+            del c[ws]
+    return sum((ca & cb).values()) / max(sum(ca.values()), sum(cb.values()), 1)
 
 
 class _PageSource:
     """Reads each page the way it needs: pdfplumber for a text layer, OCR for an image.
 
-    pdfplumber opens, and the OCR engine loads, only when a page needs them; a page's read is
-    kept, so probing a page and then taking it costs one read.
+    The OCR engine loads only when a page needs it; a page's read is kept, so probing a page and
+    then taking it costs one read. A page a PDF library fails on reads as blank and is recorded
+    in ``damaged`` (page index → why).
+
+    PDFium (the first pass) and pdfminer (the digital read) walk the page tree each their own way:
+    where they agree on the pages (the usual case) page i is page i for both; where a damaged tree
+    makes them disagree, pdfminer's page for PDFium's page i is the nearby one with its text.
     """
 
-    def __init__(self, path, pdf, texts: list[str], ocr: str, engine: str,
+    def __init__(self, pdf, miner: MinerPages, ocr: str, engine: str,
                  signature: classify.Signature | None = None):
-        from .ocr.route import needs_ocr, page_decides, text_layer_usable
-
-        self.path = path
         self.pdf = pdf
+        self.miner = miner
         self.engine_name = engine
-        self.kinds = [classify.page_class(t, signature) for t in texts]
+        self.damaged: dict[int, str] = {}
+        self.notes: list[str] = []
+        self.texts = page_texts(pdf, self.damaged)
+        pdfium_lost_pages = bool(self.damaged)  # so far, pages PDFium could not load
+        self.aligned = miner.error is None and len(miner.pages) == len(pdf) and not pdfium_lost_pages
+        if self.aligned:
+            self._read_blank_pages_with_pdfminer()
+        elif miner.error is None:
+            self.notes.append(f"the page tree is damaged: PDFium finds {len(pdf)} pages, pdfminer"
+                              f" {len(miner.pages)} (a page is read digitally only where both show its text)")
+        self.kinds = [classify.page_class(t, signature) for t in self.texts]
         self.form_text = [kind == "form" for kind in self.kinds]
         self.scanned: set[int] = set()
         self.blocked: set[int] = set()  # pages that need OCR when OCR is off
-        for i, text in enumerate(texts):
-            usable = text_layer_usable(text)
-            if page_decides(usable, ocr, self.form_text[i]):  # else the answer is no: no page load
-                page = pdf[i]
-                try:
-                    if needs_ocr(page, text, ocr, may_be_form=self.form_text[i], usable=usable):
-                        (self.blocked if ocr == "never" else self.scanned).add(i)
-                finally:
-                    page.close()
-        self._plumber = None
+        self._route(ocr)
+        if self.aligned:  # pages pdfminer cannot parse: OCR needs none of it, the digital read does
+            for i, why in miner.damaged.items():
+                if i not in self.scanned and i not in self.blocked:
+                    self.damaged.setdefault(i, why)
         self._reader = None
         self._probes: dict[int, object] = {}
         self._full: dict[int, Page] = {}
 
+    def _route(self, ocr: str) -> None:
+        """Which pages go to OCR (or, with OCR off, are blocked)."""
+        from .ocr.route import needs_ocr, page_decides, text_layer_usable
+
+        for i, text in enumerate(self.texts):
+            if i in self.damaged:
+                continue
+            usable = text_layer_usable(text)
+            glyphs_only = _glyphs_without_text(text, usable)
+            if not (glyphs_only or page_decides(usable, ocr, self.form_text[i])):
+                continue  # the answer is no: no page load
+
+            def decide(i=i, text=text, usable=usable, glyphs_only=glyphs_only) -> bool:
+                page = self.pdf[i]
+                try:
+                    return glyphs_only or needs_ocr(page, text, ocr, may_be_form=self.form_text[i], usable=usable)
+                finally:
+                    page.close()
+
+            if read_or_note(decide, self.damaged, i):
+                (self.blocked if ocr == "never" else self.scanned).add(i)
+
+    def _read_blank_pages_with_pdfminer(self) -> None:
+        """A page PDFium finds nothing on (no text, no object) while pdfminer finds text: PDFium
+        could not parse the page (a dictionary nested too deep, …); its text layer is pdfminer's."""
+        import pypdfium2.raw as raw
+
+        for i, text in enumerate(self.texts):
+            if text.strip() or i in self.damaged or self.miner.slots[i] is None:
+                continue
+
+            def empty_for_pdfium(i=i) -> bool:
+                page = self.pdf[i]
+                try:
+                    return raw.FPDFPage_CountObjects(page.raw) == 0
+                finally:
+                    page.close()
+
+            if not read_or_note(empty_for_pdfium, self.damaged, i):
+                continue
+            text = read_or_note(lambda i=i: fold(self.miner.pages[i].extract_text()), self.damaged, i)
+            if text and text.strip():
+                self.texts[i] = text
+                self.notes.append(f"page {i + 1}: PDFium cannot parse this page (it finds nothing on it);"
+                                  " its text was read with pdfminer alone")
+
+    def why_damaged(self, i: int) -> str:
+        why = self.damaged[i]
+        return f"{why} (its text says it is a form: a filing may be lost)" if self.form_text[i] else why
+
     def readable(self, i: int) -> bool:
-        return i not in self.blocked
+        return i not in self.blocked and i not in self.damaged
 
     def may_start(self, i: int) -> bool:
         """Whether page i can start a form: its text says so, or a glance at its image (the
         full read of a scanned page that is no form costs seconds; the glance, a fraction)."""
+        if i in self.damaged:
+            return False
         if i in self.scanned:
-            return i in self._probes or self._ocr().glance(self.pdf[i])
+            return i in self._probes or bool(read_or_note(lambda: self._ocr().glance(self.pdf[i]), self.damaged, i))
         return i not in self.blocked and self.form_text[i]
 
     def form_by_labels(self, i: int) -> bool:
@@ -730,30 +1094,53 @@ class _PageSource:
         """Whether page i starts a form of its own (so it does not continue the one before)."""
         if i in self.scanned:
             return self.probe(i).title is not None
-        return i not in self.blocked and self.form_text[i]
+        return i not in self.blocked and i not in self.damaged and self.form_text[i]
 
     def probe(self, i: int) -> Page:
         """Enough of page i to tell a title or a continuation (for a digital page: all of it)."""
         if i not in self.scanned:
             return self.full(i)
-        if i not in self._probes:
-            self._probes[i] = self._ocr().probe(self.pdf[i], i + 1)
-        return self._probes[i].page
+        if i not in self._probes and i not in self.damaged:
+            probe = read_or_note(lambda: self._ocr().probe(self.pdf[i], i + 1), self.damaged, i)
+            if probe is not None:
+                self._probes[i] = probe
+        return self._probes[i].page if i in self._probes else _blank(i)
 
     def full(self, i: int) -> Page:
         if i not in self._full:
-            if i in self.scanned:
-                self.probe(i)
-                self._full[i] = self._ocr().complete(self._probes.pop(i))
-            else:
-                plumber = self._open_plumber()
-                self._full[i] = read_page(plumber.pages[i], self.pdf[i], i + 1)
+            page = None if i in self.damaged else read_or_note(lambda: self._read(i), self.damaged, i)
+            self._full[i] = page if page is not None else _blank(i)
         return self._full[i]
 
-    def _open_plumber(self):
-        if self._plumber is None:
-            self._plumber = open_plumber(self.path)
-        return self._plumber
+    def _read(self, i: int) -> Page | None:
+        if i in self.scanned:
+            self.probe(i)
+            return self._ocr().complete(self._probes.pop(i)) if i in self._probes else None
+        return read_page(self._plumber_page(i), self.pdf[i], i + 1)
+
+    def _plumber_page(self, i: int):
+        if self.miner.error is not None:  # pdfminer cannot parse the file: no page can be read digitally
+            raise self.miner.error
+        if self.aligned:
+            return self.miner.pages[i]
+        return self._matching_page(i)
+
+    def _matching_page(self, i: int):
+        """pdfminer's page that shows PDFium's page i: of the pages near i (a page lost or added
+        shifts the rest by one), the one sharing most of its text."""
+        n, m = len(self.pdf), len(self.miner.pages)
+        best, best_share = None, 0.0
+        for j in dict.fromkeys((i, i - 1, i + 1, i + m - n)):
+            page = self.miner.pages[j] if 0 <= j < m else None
+            chars = read_or_note(lambda page=page: page.chars, {}, j) if page is not None else None
+            if not chars:
+                continue
+            share = _shared_share(fold("".join(c["text"] for c in chars)), self.texts[i])
+            if share > best_share:
+                best, best_share = page, share
+        if best is None or best_share < MATCH_SHARE:
+            raise PageDamage("the page tree is damaged: pdfminer has no page with this page's text")
+        return best
 
     def _ocr(self):
         if self._reader is None:
@@ -762,8 +1149,3 @@ class _PageSource:
 
             self._reader = ScanReader(get_engine(self.engine_name))
         return self._reader
-
-    def close(self) -> None:
-        if self._plumber is not None:
-            self._plumber.close()
-            self._plumber = None

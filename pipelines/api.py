@@ -15,7 +15,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from extract.errors import EngineMissing, InputError, NeedsOcr, Timeout
+from extract.errors import (
+    EngineMissing,
+    InputError,
+    NeedsOcr,
+    Timeout,
+    brief,
+    from_pdf_library,
+    is_timeout,
+    set_deadline_passed,
+    short_traceback,
+)
 
 
 class Options(BaseModel):
@@ -45,6 +55,11 @@ class FileResult(BaseModel):
     missing_dependency: bool = False  # the failure is a missing OCR engine / language data
 
 
+# After the deadline the alarm goes on firing at this interval: a library that caught the first
+# Timeout (pdfminer and pdfplumber catch exceptions broadly) meets the next one.
+_REARM_SECONDS = 0.5
+
+
 @contextmanager
 def _deadline(seconds: float):
     """Raise Timeout in this (main) thread after ``seconds``; a no-op where alarms do not work."""
@@ -56,7 +71,8 @@ def _deadline(seconds: float):
     except ValueError:  # not the main thread
         yield
         return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    set_deadline_passed(False)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REARM_SECONDS)
     try:
         yield
     finally:
@@ -65,18 +81,39 @@ def _deadline(seconds: float):
 
 
 def _on_alarm(signum, frame):
+    set_deadline_passed(True)  # whatever is raised from now on is this timeout (``is_timeout``)
     raise Timeout("the input took longer than the --timeout limit")
 
 
 def failure_of(e: Exception) -> tuple[str, str]:
-    """(error_class, message) of an input that failed with ``e``."""
+    """(error_class, message) of an input that failed with ``e``: a timeout is always ``timeout``;
+    an error of a PDF library, once the file opened, says the PDF is damaged (``corrupt``); only
+    jixiao's own errors are ``internal``, with where they were raised, for a maintainer."""
+    if is_timeout(e):
+        return "timeout", "the input took longer than the --timeout limit"
     if isinstance(e, NeedsOcr):  # the CLI's words for the way out
         return e.error_class, f"{e} (--ocr never); rerun with --ocr auto"
     if isinstance(e, InputError):
         return e.error_class, str(e)
     if isinstance(e, MemoryError):
         return "too_large", "ran out of memory reading this input"
-    return "internal", f"{type(e).__name__}: {e}"
+    if from_pdf_library(e):
+        return "corrupt", f"the PDF is damaged: {brief(e, 300)}"
+    return "internal", short_traceback(e)
+
+
+def page_notes(doc, records: list) -> list[str]:
+    """What the input's results leave out, page by page: damaged pages, and form pages that gave
+    no filing (with why)."""
+    notes = [f"page {n} is damaged and was not read: {why}" for n, why in doc.damaged_pages.items()]
+    in_filings = {p for r in records for p in r.source.pages}
+    for page in doc.pages:
+        if page.form_start and page.number not in in_filings:
+            what = f"titled {page.title}" if page.title else "a form by its labels"
+            why = ("no ruled table was found on it" if not page.tables
+                   else "its tables carry none of the form's fields")
+            notes.append(f"page {page.number} looks like a form ({what}) but gave no filing: {why}")
+    return notes + list(doc.notes)
 
 
 def process_file(
@@ -112,10 +149,15 @@ def process_file(
             result.status = "partial"
             pages = ",".join(map(str, doc.unread_pages))
             result.soft_errors.append(f"page(s) {pages} have no usable text layer and were not read (--ocr never)")
+        if doc.damaged_pages:  # the other pages were read: done, but not all of it
+            result.status = "partial"
+        result.soft_errors += page_notes(doc, records)
     except Exception as e:  # MemoryError too; a bug of ours must not stop the batch either
         result.missing_dependency = isinstance(e, EngineMissing)
         result.status = "failure"
         result.error_class, result.message = failure_of(e)
+    finally:
+        set_deadline_passed(False)  # it spoke for this input only
     result.seconds = round(time.perf_counter() - t0, 4)
     return result
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, JixiaoError, UsageError
+from .errors import EXIT_INTERRUPTED, JixiaoError, OutputNotWritable, UsageError
+from .inputs import display_path
+
+# Disk full, quota exceeded, read-only file system: OUTDIR not writable (exit 4).
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 1
+        from . import logs
+
+        logs.setup(quiet=getattr(args, "quiet", False), json_lines=getattr(args, "log_json", False))
         return mods[args.command].run(args)
     except JixiaoError as e:
         print(f"jixiao: error: {e}", file=sys.stderr)
@@ -68,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        if e.errno not in _DISK_ERRORS:
+            raise
+        # A write that no part of jixiao expected to fail (outputs and ledger say so themselves).
+        where = f" {display_path(e.filename)}" if e.filename else ""
+        print(f"jixiao: error: cannot write{where}: {e.strerror}", file=sys.stderr)
+        return OutputNotWritable.exit_code
 
 
 if __name__ == "__main__":

@@ -22,11 +22,65 @@ Task = tuple[str, dict, str, str]  # (path, options, display name, sha256)
 
 
 def run_task(task: Task) -> tuple[str, dict]:
-    """The per-input function: (sha256, FileResult as a dict). Runs in any worker."""
+    """The per-input function: (sha256, FileResult as a dict). Runs in any worker.
+
+    The file is hashed again after the parse (``inputs.parsed_as_hashed``): a file rewritten since
+    the driver hashed it is ``changed_during_read``, not another file's filings under this hash."""
+    from . import logs
     from .api import Options, process_file
+    from .inputs import ChangedDuringRead, parsed_as_hashed
 
     path, opts, name, digest = task
-    return digest, process_file(path, Options(**opts), name, sha256=digest).model_dump()
+    options = Options(**opts)
+    logs.current_input = name
+    try:
+        with parsed_as_hashed(path, digest, options.max_bytes) as source:
+            result = process_file(source, options, name, sha256=digest)
+    except ChangedDuringRead as e:
+        return _failure(task, e.error_class, str(e))
+    except OSError as e:  # gone or unreadable since the driver hashed it: a rerun tries again
+        return _failure(task, "changed_during_read", f"the file could not be read again: {e.strerror or e}")
+    finally:
+        logs.current_input = None
+    if result.status == "failure":
+        _blame_the_memory_cap(result, options.ocr_engine)
+    return digest, result.model_dump()
+
+
+# How a library says it could not get memory (RLIMIT_AS refuses to map more).
+_OUT_OF_MEMORY = ("failed to map segment", "bad_alloc", "cannot allocate memory", "memoryerror", "out of memory",
+                  "ran out of memory")
+
+
+def memory_cap() -> int | None:
+    """This process's address-space cap in bytes (``--max-memory``), or None."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _blame_the_memory_cap(result, engine: str) -> None:
+    """Say so when the OCR engine failed to load because of ``--max-memory``: the library reports
+    itself as missing (a library that cannot be mapped looks like no library) or fails on a
+    allocation. It is then a missing dependency for this run (exit 3, tried again next run)."""
+    import importlib.util
+
+    cap = memory_cap()
+    if cap is None:
+        return
+    text = result.message.lower()
+    out_of_memory_in_ocr = ("ocr" in text or "onnx" in text) and any(s in text for s in _OUT_OF_MEMORY)
+    if not (result.missing_dependency or out_of_memory_in_ocr):
+        return
+    modules = {"rapidocr": ("rapidocr", "onnxruntime"), "tesseract": ("pytesseract",)}.get(engine, ())
+    if not modules or any(importlib.util.find_spec(m) is None for m in modules):
+        return  # really missing: the engine's own words say how to install it
+    detail = result.message.split(" [traceback:", 1)[0][:200]
+    result.error_class = "ocr_unavailable"
+    result.missing_dependency = True
+    result.message = (f"the OCR engine {engine} cannot load within the memory cap of {cap / (1 << 30):.2g} GiB"
+                      f" per worker (--max-memory); raise it, or 0 for no cap ({detail})")
 
 
 def _failure(task: Task, error_class: str, message: str) -> tuple[str, dict]:
@@ -41,7 +95,27 @@ def _failure(task: Task, error_class: str, message: str) -> tuple[str, dict]:
 # ---------------------------------------------------------------- local supervised pool
 
 
-def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(driver: int) -> None:
+    """Make this worker end when its driver does, even by kill -9 (a worker busy in a long parse
+    never sees its pipe close). Linux: the kernel sends SIGKILL when the parent ends. Elsewhere
+    the pipe's EOF ends an idle worker."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != driver:  # the driver ended before the signal was set up
+        os._exit(0)
+
+
+def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1, driver: int | None = None) -> None:
+    if driver is not None:
+        _die_with(driver)
     # Ctrl-C reaches the whole process group: the driver handles it (and stops its workers), so a
     # worker ignores SIGINT; SIGTERM ends a worker at once, without the driver's handler (inherited
     # through fork) or a traceback.
@@ -56,6 +130,7 @@ def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
         except (ValueError, OSError):
             pass
+    _warm_up()
     for _ in range(max_tasks):
         try:
             task = conn.recv()
@@ -68,6 +143,22 @@ def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1) -> None:
         conn.send(run_task(task))
 
 
+def _warm_up() -> None:
+    """Import what reading an input takes (0.2 s and more) before the first task comes: a worker
+    started early (``LocalPool.prestart``) does it while the driver starts up in parallel."""
+    try:
+        import pdfplumber  # noqa: F401
+        import pypdfium2  # noqa: F401
+
+        import extract.pdf  # noqa: F401
+        import normalize.labels  # noqa: F401
+        import normalize.record  # noqa: F401
+
+        from . import api  # noqa: F401
+    except Exception:  # the task itself will meet the problem and report it
+        pass
+
+
 class LocalPool:
     def __init__(self, jobs: int, timeout: float, mem_bytes: int = 0, max_tasks: int = 50):
         self.jobs = max(1, jobs)
@@ -75,18 +166,35 @@ class LocalPool:
         self.mem_bytes = mem_bytes
         self.max_tasks = max_tasks
         self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self.ready: list[dict] = []  # workers started before the tasks were known
+
+    def prestart(self, n: int = 1) -> LocalPool:
+        """Start ``n`` workers now, before the driver finds, hashes and looks up its inputs: they load
+        the parsers meanwhile, so a run of one small input costs little more than its parse.
+        Workers not given a task are stopped by ``close``."""
+        self.ready += [self._spawn() for _ in range(max(0, min(n, self.jobs) - len(self.ready)))]
+        return self
+
+    def close(self) -> None:
+        """Stop the prestarted workers that got no task (all inputs unchanged, or a usage error)."""
+        for w in self.ready:
+            self._retire(w, kill=True)
+        self.ready = []
 
     def _spawn(self):
         parent, child = self.ctx.Pipe()
         threads = max(1, (os.cpu_count() or 1) // self.jobs)
-        p = self.ctx.Process(target=_worker, args=(child, self.mem_bytes, self.max_tasks, threads), daemon=True)
+        p = self.ctx.Process(target=_worker, args=(child, self.mem_bytes, self.max_tasks, threads, os.getpid()),
+                             daemon=True)
         p.start()
         child.close()
         return {"proc": p, "conn": parent, "task": None, "start": 0.0, "done": 0}
 
     def run(self, tasks: list[Task]) -> Iterator[tuple[str, dict]]:
         queue = list(reversed(tasks))
-        workers = [self._spawn() for _ in range(min(self.jobs, len(tasks)))]
+        n = min(self.jobs, len(tasks))
+        workers, self.ready = self.ready[:n], self.ready[n:]
+        workers += [self._spawn() for _ in range(n - len(workers))]
         # The hard deadline: a little after the soft one inside the worker.
         hard = self.timeout + max(5.0, 0.1 * self.timeout) if self.timeout else None
         try:
@@ -121,7 +229,8 @@ class LocalPool:
                         code = w["proc"].exitcode
                         self._retire(w)
                         w.update(self._spawn())
-                        yield _failure(task, "internal", f"the worker processing this input died (exit code {code})")
+                        yield _failure(task, "internal", f"the worker processing this input died (exit code {code})"
+                                       + self._cap_hint())
                     elif hard and now - w["start"] > hard:
                         task = w["task"]
                         self._retire(w, kill=True)
@@ -131,11 +240,17 @@ class LocalPool:
             for w in workers:
                 self._retire(w, kill=bool(w["task"]))
 
+    def _cap_hint(self) -> str:
+        if not self.mem_bytes:
+            return ""
+        return (f"; under the memory cap of {self.mem_bytes / (1 << 30):.2g} GiB per worker this is often a"
+                " failed allocation: try a larger --max-memory")
+
     @staticmethod
     def _retire(w, kill: bool = False) -> None:
         p, conn = w["proc"], w["conn"]
         if kill and p.is_alive():
-            p.kill()
+            p.kill()  # a prestarted worker still loading, or one stuck in a task
         else:
             try:
                 conn.send(None)
@@ -196,12 +311,14 @@ def _reachable(address: str) -> None:
         raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from e
 
 
-def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0
-            ) -> Iterator[tuple[str, dict]]:
+def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0,
+            pool: LocalPool | None = None) -> Iterator[tuple[str, dict]]:
+    """Results of ``tasks`` as they come. ``pool``: a local pool made (and prestarted) earlier, with
+    these settings."""
     if not tasks:
         return iter(())
     if executor == "local":
-        return LocalPool(jobs, timeout, mem_bytes).run(tasks)
+        return (pool or LocalPool(jobs, timeout, mem_bytes)).run(tasks)
     if executor == "dask-local":
         return run_dask(tasks, None, jobs)
     if executor.startswith("dask://"):

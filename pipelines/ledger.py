@@ -3,14 +3,23 @@
 One row per (input sha256, pipeline version, config hash) with its status and its result, so a
 rerun skips unchanged inputs, recognises renamed or duplicated files by their bytes, and the
 outputs can be rebuilt from the ledger alone after any crash.
+
+A damaged ledger (truncated, overwritten, another file or a directory in its place, another
+schema, locked by some other program) raises ``LedgerDamaged``; the run sets it aside
+(``set_aside``) and starts again with a fresh one: the ledger is a cache of results, and every
+result can be made again from the inputs. A full disk is ``OutputNotWritable`` (exit 4).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import struct
 import time
 from pathlib import Path
+
+from .errors import OutputNotWritable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -30,41 +39,108 @@ CREATE TABLE IF NOT EXISTS seen (
     mtime_ns INTEGER NOT NULL
 );
 """
+COLUMNS = {
+    "results": ["sha256", "version", "config", "status", "source_file", "result", "updated"],
+    "seen": ["path", "sha256", "size", "mtime_ns"],
+}
+# Only jixiao writes the ledger, and only one run at a time (the OUTDIR lock): a lock held longer
+# than this is some other program's (a database browser), and the run goes on without that file.
+BUSY_SECONDS = 5.0
+# SQLite result codes that say the file is not a usable ledger (as opposed to a full disk, or a
+# bug of ours: a wrong statement is SQLITE_ERROR and keeps its traceback).
+_DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED",
+           "SQLITE_READONLY", "SQLITE_IOERR")
+
+
+class LedgerDamaged(Exception):
+    """The ledger file cannot be used; the message says why."""
+
+
+def _translate(e: sqlite3.Error, path: Path) -> Exception:
+    """The run's view of a SQLite error: a full disk, a damaged ledger, or (anything else) itself."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or name.startswith("SQLITE_IOERR") and _disk_full(path):
+        return OutputNotWritable(f"cannot write the ledger {path}: {e} (the disk is full)")
+    if name.startswith(_DAMAGE) or (type(e) is sqlite3.DatabaseError and not name):
+        return LedgerDamaged(f"{e} ({name})" if name else str(e))
+    return e
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the ledger's file system has (next to) no room left: SQLite reports some writes that
+    fail for want of space as I/O errors."""
+    try:
+        st = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < (1 << 20)
 
 
 class Ledger:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        _check_header(self.path)
+        self.db = None
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+            self._check_schema()
+        except sqlite3.Error as e:
+            self.close()
+            raise _translate(e, self.path) from e
+        except LedgerDamaged:
+            self.close()
+            raise
+
+    def _check_schema(self) -> None:
+        for table, want in COLUMNS.items():
+            have = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
+            if have != want:
+                raise LedgerDamaged(f"table {table} has columns {have}, not {want} (another program's file?)")
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def _run(self, sql: str, params=(), many: bool = False):
+        """Execute, with SQLite's errors as the run's (``_translate``)."""
+        try:
+            return self.db.executemany(sql, params) if many else self.db.execute(sql, params)
+        except sqlite3.Error as e:
+            raise _translate(e, self.path) from e
 
     # -- hashing cache: skip re-hashing a file whose size and mtime are unchanged
     def known_hash(self, path: str, size: int, mtime_ns: int) -> str | None:
-        row = self.db.execute("SELECT sha256, size, mtime_ns FROM seen WHERE path = ?", (path,)).fetchone()
+        row = self._run("SELECT sha256, size, mtime_ns FROM seen WHERE path = ?", (_stored_path(path),)).fetchone()
         if row and row[1] == size and row[2] == mtime_ns:
             return row[0]
         return None
 
     def remember_hash(self, path: str, sha256: str, size: int, mtime_ns: int) -> None:
-        self.db.execute(
+        self._run(
             "INSERT OR REPLACE INTO seen (path, sha256, size, mtime_ns) VALUES (?, ?, ?, ?)",
-            (path, sha256, size, mtime_ns),
+            (_stored_path(path), sha256, size, mtime_ns),
         )
+
+    def forget_hash(self, path: str) -> None:
+        """Drop the cached hash of ``path`` (its bytes changed under the same size and mtime)."""
+        self._run("DELETE FROM seen WHERE path = ?", (_stored_path(path),))
 
     # -- results
     def get(self, sha256: str, version: str, config: str) -> tuple[str, dict | None] | None:
-        row = self.db.execute(
+        row = self._run(
             "SELECT status, result FROM results WHERE sha256 = ? AND version = ? AND config = ?",
             (sha256, version, config),
         ).fetchone()
         if not row:
             return None
-        return row[0], json.loads(row[1]) if row[1] else None
+        try:
+            return row[0], json.loads(row[1]) if row[1] else None
+        except ValueError as e:  # a row SQLite reads back intact but that is not our JSON
+            raise LedgerDamaged(f"a result that is not JSON ({e})") from e
 
     def mark(self, sha256: str, version: str, config: str, status: str, source_file: str, result: dict | None = None):
         self.mark_many([(sha256, version, config, status, source_file, result)])
@@ -75,18 +151,84 @@ class Ledger:
             return
         now = time.time()
         with self.transaction():
-            self.db.executemany(
+            self._run(
                 "INSERT OR REPLACE INTO results (sha256, version, config, status, source_file, result, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha, ver, cfg, st, name, json.dumps(res, ensure_ascii=False) if res is not None else None, now)
-                    for sha, ver, cfg, st, name, res in rows
-                ],
+                [(sha, ver, cfg, st, name, _json_text(res) if res is not None else None, now)
+                 for sha, ver, cfg, st, name, res in rows],
+                many=True,
             )
 
     def transaction(self):
         """A block of writes committed together (e.g. the hashes of a run's inputs)."""
-        return _Transaction(self.db)
+        return _Transaction(self)
+
+
+def _json_text(res: dict) -> str:
+    """A result as JSON text SQLite can store. CJK stays readable; a string that cannot be UTF-8
+    (a surrogate-escaped file name in a library's message) is kept as a JSON escape instead."""
+    text = json.dumps(res, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(res)
+    return text
+
+
+def _stored_path(path: str) -> str | bytes:
+    """A path as the ledger keeps it: text, or the exact bytes (a BLOB) when it is no UTF-8."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def _loaded_path(value: str | bytes) -> Path:
+    return Path(os.fsdecode(value) if isinstance(value, bytes) else value)
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file shorter than its SQLite header says (cut off by a full disk or a copy)
+    before SQLite reads zeros where pages should be. Anything else SQLite checks itself."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+            size = os.fstat(f.fileno()).st_size
+    except (FileNotFoundError, IsADirectoryError):
+        return  # a new ledger; a directory is SQLite's to refuse (SQLITE_CANTOPEN)
+    except OSError as e:
+        raise LedgerDamaged(f"cannot read it ({e.strerror or e})") from e
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        return
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    counter, pages = struct.unpack(">II", head[24:32])
+    valid_for = struct.unpack(">I", head[92:96])[0]
+    if pages and counter == valid_for and size < pages * page_size:
+        raise LedgerDamaged(f"truncated: {size} bytes where its header says {pages * page_size}")
+
+
+def set_aside(path: str | Path) -> Path:
+    """Move a damaged ledger (and its -wal / -shm, which must not meet a new ledger) to
+    ``<name>.corrupt-<time>``; returns the new name."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while os.path.lexists(target):
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if os.path.lexists(side):
+                os.replace(side, target.with_name(target.name + suffix))
+        if os.path.lexists(path):
+            os.replace(path, target)
+    except OSError as e:
+        raise OutputNotWritable(f"cannot move the damaged ledger {path} aside: {e.strerror or e}") from e
+    return target
 
 
 def seen_by_hash(path: str | Path) -> dict[str, list[tuple[Path, int, int]]]:
@@ -105,17 +247,23 @@ def seen_by_hash(path: str | Path) -> dict[str, list[tuple[Path, int, int]]]:
         return {}
     found: dict[str, list[tuple[Path, int, int]]] = {}
     for file, digest, size, mtime in rows:
-        found.setdefault(digest, []).append((Path(file), size, mtime))
+        found.setdefault(digest, []).append((_loaded_path(file), size, mtime))
     return found
 
 
 class _Transaction:
-    def __init__(self, db):
-        self.db = db
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
 
     def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
+        self.ledger._run("BEGIN IMMEDIATE")
         return self
 
     def __exit__(self, exc_type, *_):
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            self.ledger._run("COMMIT")
+            return
+        try:
+            self.ledger.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the error that ended the block is the one to report

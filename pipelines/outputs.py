@@ -2,22 +2,29 @@
 failures.csv, and run_summary.json last.
 
 Every tabular output comes from one declaration (normalize.schema.OUTPUT_TABLES). Every file is
-written to a temporary name, fsynced and renamed, so a crash never leaves a half-written file
-where a reader expects a whole one.
+written to a temporary name and fsynced; only when all of a run's files are written are they
+renamed into place, so a crash or a full disk never leaves a half-written file, nor a mix of this
+run's files and the last one's. A write that fails for want of space is OutputNotWritable (exit 4).
+
+CSV cells are made safe for spreadsheets (``csv_safe``); JSONL, Parquet and SQLite keep the text.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from normalize import schema
+
+from .errors import OutputNotWritable
 
 TABLES = schema.OUTPUT_TABLES
 FILINGS_COLUMNS = tuple(c for c, _ in TABLES["filings"])
@@ -32,22 +39,75 @@ def _umask() -> int:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write, fsync, rename; the file gets the usual permissions (mkstemp alone gives 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _staged(path, data)
+    try:
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as e:
+        _discard(tmp)
+        raise _not_writable(path, e) from e
+
+
+def _staged(path: Path, data: bytes) -> Path:
+    """``data`` in a fsynced temporary file beside ``path``, ready to be renamed over it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise _not_writable(path, e) from e
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+    except BaseException as e:
+        _discard(Path(tmp))
+        if isinstance(e, OSError):
+            raise _not_writable(path, e) from e
         raise
-    _fsync_dir(path.parent)
+    return Path(tmp)
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def _not_writable(path: Path, e: OSError) -> OutputNotWritable:
+    from .inputs import display_path
+
+    full = " (the disk is full)" if e.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return OutputNotWritable(f"cannot write {display_path(path)}: {e.strerror or e}{full}; none of this run's"
+                             " outputs replaced the last ones")
+
+
+class Staging:
+    """A run's output files, each written in full to a temporary file first; ``commit`` renames
+    them all into place (the names only: no space needed), ``discard`` drops them."""
+
+    def __init__(self):
+        self.files: dict[Path, Path] = {}
+
+    def put(self, path: Path, data: bytes) -> None:
+        self.files[path] = _staged(path, data)
+
+    def adopt(self, path: Path, tmp: Path) -> None:
+        self.files[path] = tmp
+
+    def commit(self) -> None:
+        for path, tmp in self.files.items():
+            os.replace(tmp, path)
+        for d in {p.parent for p in self.files}:
+            _fsync_dir(d)
+        self.files.clear()
+
+    def discard(self) -> None:
+        for tmp in self.files.values():
+            _discard(tmp)
+        self.files.clear()
 
 
 def _fsync_dir(d: Path) -> None:
@@ -107,22 +167,45 @@ def table_rows(results: list[dict]) -> dict[str, list[dict]]:
 # ---------------------------------------------------------------- CSV
 
 
-def _csv_cell(v) -> str:
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_safe(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` (shown as text,
+    not evaluated). What cannot be a formula stays as it is: a lone sign (an indicator's
+    ``target_op`` "=", a "-" for nothing) and a plain signed number ("-12.50")."""
+    if len(text) > 1 and text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _csv_cell(v, text: bool = False) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    return csv_safe(str(v)) if text else str(v)
 
 
-def csv_bytes(columns, rows, bom: bool = True) -> bytes:
+def _utf8(text: str) -> bytes:
+    """UTF-8; a lone surrogate (a file name that was no UTF-8, in a library's message) as a
+    ``\\udcNN`` escape rather than a failed write."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+def csv_bytes(columns, rows, bom: bool = True, types: dict[str, str] | None = None) -> bytes:
+    """CSV text; ``types`` (column → OUTPUT_TABLES type) tells the text columns, whose cells are
+    made safe (``csv_safe``): every column when it is not given."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     columns = list(columns)
     w.writerow(columns)
+    text = [types is None or types.get(c, "string") == "string" for c in columns]
     for row in rows:
-        w.writerow([_csv_cell(row.get(c)) for c in columns])
-    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+        w.writerow([_csv_cell(row.get(c), t) for c, t in zip(columns, text)])
+    return _utf8(("\ufeff" if bom else "") + buf.getvalue())
 
 
 # ---------------------------------------------------------------- Parquet (exact decimals)
@@ -145,7 +228,8 @@ def _typed(value, typ: str):
         return int(value)
     if typ == "boolean":
         return bool(value)
-    return str(value)
+    text = str(value)
+    return text if text.isascii() else _utf8(text).decode("utf-8")  # a lone surrogate as an escape
 
 
 def parquet_bytes(name: str, rows: list[dict]) -> bytes:
@@ -167,7 +251,28 @@ _SQL_TYPES = {"string": "TEXT", "decimal": "TEXT", "integer": "INTEGER", "boolea
 
 def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
     """One database with the SPEC tables, keys and indexes; decimals as exact TEXT."""
-    tmp = _tmp_path(path)
+    tmp = sqlite_staged(path, rows)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def sqlite_staged(path: Path, rows: dict[str, list[dict]]) -> Path:
+    """``write_sqlite``'s database in a fsynced temporary file beside ``path``."""
+    tmp = None
+    try:
+        tmp = _tmp_path(path)
+        _fill_sqlite(tmp, rows)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+    except (OSError, sqlite3.Error) as e:
+        if tmp is not None:
+            _discard(tmp)
+            _discard(tmp.with_name(tmp.name + "-journal"))
+        raise OutputNotWritable(f"cannot write {path}: {e}") from e
+    return tmp
+
+
+def _fill_sqlite(tmp: Path, rows: dict[str, list[dict]]) -> None:
     db = sqlite3.connect(tmp)  # a new file: sqlite creates it with the usual permissions
     try:
         for name, cols in TABLES.items():
@@ -188,10 +293,6 @@ def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
         db.commit()
     finally:
         db.close()
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _sql_value(v, typ: str):
@@ -240,36 +341,46 @@ def datapackage(csv_names: dict[str, str], bom: bool) -> dict:
 
 
 def write_outputs(outdir: Path, results: list[dict], formats: set[str], bom: bool = True) -> dict[str, Path]:
-    """Write every output for the given per-input results; returns what was written."""
+    """Write every output for the given per-input results; returns what was written. All files are
+    staged first and renamed into place together (nothing replaced when one cannot be written)."""
     rows = table_rows(results)
     written: dict[str, Path] = {}
+    staging = Staging()
 
     def put(name: str, data: bytes) -> None:
-        atomic_write(outdir / name, data)
+        staging.put(outdir / name, data)
         written[name] = outdir / name
 
-    if "jsonl" in formats:
-        records = records_of(results)
-        put("filings.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
-    csv_names = {}
-    if "csv" in formats:
-        for name in ("filings", *schema.FOREIGN_KEYS):
-            cols = [c for c, _ in TABLES[name]]
-            put(f"{name}.csv", csv_bytes(cols, rows[name], bom))
-            csv_names[name] = f"{name}.csv"
-    put("failures.csv", csv_bytes(FAILURE_COLUMNS, rows["failures"], bom))
-    csv_names["failures"] = "failures.csv"
-    put("datapackage.json", (json.dumps(datapackage(csv_names, bom), ensure_ascii=False, indent=2) + "\n").encode())
-    if "parquet" in formats:
-        for name in TABLES:
-            put(f"parquet/{name}.parquet", parquet_bytes(name, rows[name]))
-    if "sqlite" in formats:
-        write_sqlite(outdir / "filings.sqlite", rows)
-        written["filings.sqlite"] = outdir / "filings.sqlite"
+    try:
+        if "jsonl" in formats:
+            records = records_of(results)
+            put("filings.jsonl", _utf8("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)))
+        csv_names = {}
+        if "csv" in formats:
+            for name in ("filings", *schema.FOREIGN_KEYS):
+                put(f"{name}.csv", csv_bytes([c for c, _ in TABLES[name]], rows[name], bom, dict(TABLES[name])))
+                csv_names[name] = f"{name}.csv"
+        put("failures.csv", csv_bytes(FAILURE_COLUMNS, rows["failures"], bom, dict(TABLES["failures"])))
+        csv_names["failures"] = "failures.csv"
+        put("datapackage.json",
+            (json.dumps(datapackage(csv_names, bom), ensure_ascii=False, indent=2) + "\n").encode())
+        if "parquet" in formats:
+            for name in TABLES:
+                put(f"parquet/{name}.parquet", parquet_bytes(name, rows[name]))
+        if "sqlite" in formats:
+            staging.adopt(outdir / "filings.sqlite", sqlite_staged(outdir / "filings.sqlite", rows))
+            written["filings.sqlite"] = outdir / "filings.sqlite"
+        staging.commit()
+    except OSError as e:
+        staging.discard()
+        raise _not_writable(Path(e.filename or outdir), e) from e
+    except BaseException:
+        staging.discard()
+        raise
     return written
 
 
 def write_summary(outdir: Path, summary: dict) -> Path:
     path = outdir / "run_summary.json"
-    atomic_write(path, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    atomic_write(path, _utf8(json.dumps(summary, ensure_ascii=False, indent=2) + "\n"))
     return path

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import glob
 import hashlib
+import logging
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .api import FileResult, Options
 from .errors import MissingDependency, OutputNotWritable, UsageError
-from .executors import Task, execute
-from .ledger import Ledger
+from .executors import LocalPool, Task, execute
+from .inputs import Refused, display_name, display_path, find_inputs, hash_file
+from .ledger import Ledger, LedgerDamaged, set_aside
+from .outdir import hold as hold_outdir
+from .outdir import prepare
 from .outputs import write_outputs, write_summary
 
 FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
+LEDGER = "ledger.sqlite"
 # Failures that say nothing about the input's bytes: a rerun tries those inputs again.
-TRANSIENT = frozenset({"timeout", "internal"})
+TRANSIENT = frozenset({"timeout", "internal", "changed_during_read"})
+log = logging.getLogger("jixiao")
 
 
 def reusable(prev: tuple[str, dict | None] | None) -> bool:
@@ -44,40 +50,13 @@ def pipeline_version() -> str:
 
 
 def discover(inputs: list[str]) -> list[Path]:
-    """PDF files named, in directories (recursive, *.pdf any case) or matched by globs."""
-    found: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf")
-        elif p.is_file():
-            found.append(p)
-        elif any(ch in item for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
-            if not matches:
-                raise UsageError(f"no file matches {item!r}")
-            for m in matches:
-                found += discover([str(m)]) if m.is_dir() else [m]
-        else:
-            raise UsageError(f"input not found: {item}")
-    seen: set[Path] = set()
-    out = []
-    for p in found:
-        rp = p.resolve()
-        if rp not in seen:
-            seen.add(rp)
-            out.append(p)
-    return out
+    """The regular PDF files named, in directories (recursive, *.pdf any case) or matched by globs
+    (what is not a regular file is left out here; ``run`` reports it, see ``find_inputs``)."""
+    return [p for p in find_inputs(inputs) if isinstance(p, Path)]
 
 
 def prepare_outdir(outdir: Path) -> None:
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        probe = outdir / ".jixiao-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as e:
-        raise OutputNotWritable(f"cannot write to {outdir}: {e.strerror or e}") from e
+    prepare(outdir)
 
 
 def parse_formats(text: str, allowed: Iterable[str] = FORMATS) -> set[str]:
@@ -92,16 +71,34 @@ def parse_formats(text: str, allowed: Iterable[str] = FORMATS) -> set[str]:
 
 
 def _hash(ledger: Ledger, path: Path) -> str:
-    from extract.pdf import sha256_file
-
-    st = path.stat()
-    key = str(path.resolve())
+    """The file's sha256, from the ledger's cache while its size and mtime are unchanged."""
+    st = os.stat(path)
+    key = os.path.realpath(path)
     known = ledger.known_hash(key, st.st_size, st.st_mtime_ns)
     if known:
         return known
-    digest = sha256_file(path)
+    digest, st = hash_file(path)
     ledger.remember_hash(key, digest, st.st_size, st.st_mtime_ns)
     return digest
+
+
+def _failure(name: str, error_class: str, message: str) -> dict:
+    return FileResult(source_file=name, status="failure", error_class=error_class, message=message).model_dump()
+
+
+def _key(ledger: Ledger, entry: Path | Refused, max_bytes: int) -> tuple[str | None, dict | None]:
+    """(the ledger key of an input, or None with the failure of an input that cannot be read).
+    The size limit comes before hashing: a huge file is refused without reading it."""
+    if isinstance(entry, Refused):
+        return None, _failure(display_name(entry.path.name), entry.error_class, entry.message)
+    name = display_name(entry.name)
+    try:
+        size = os.stat(entry).st_size
+        if size > max_bytes:
+            return None, _failure(name, "too_large", f"{size} bytes is over the limit of {max_bytes}")
+        return _hash(ledger, entry), None
+    except OSError as e:  # this run's failure; not in the ledger, so a rerun tries again
+        return None, _failure(name, "corrupt", f"cannot read the file: {e.strerror or e}")
 
 
 def run(
@@ -115,72 +112,137 @@ def run(
     csv_bom: bool = True,
     progress: Callable[[dict], None] | None = None,
     max_memory: int = 0,
+    wait: bool = False,
+    pool: LocalPool | None = None,
 ) -> tuple[int, dict]:
-    """Run a batch; returns (exit status, summary)."""
+    """Run a batch; returns (exit status, summary). ``wait``: when another run holds OUTDIR, wait
+    for it instead of stopping (exit 1). ``pool``: local workers started earlier with the same
+    jobs, timeout and memory cap (``LocalPool.prestart``); closed here."""
     t0 = time.perf_counter()
-    fmt = parse_formats(formats)
-    options = options or Options()
-    files = discover(inputs)
-    out = Path(outdir)
-    prepare_outdir(out)
-    ledger = Ledger(out / "ledger.sqlite")
-    version = pipeline_version()
-    config = options.key()
-    jobs = jobs or os.cpu_count() or 1
     try:
-        plan: list[tuple[Path, str]] = []  # (path, sha256) in input order
+        return _run(inputs, outdir, wait, t0, _Batch(
+            formats=parse_formats(formats), options=options or Options(), jobs=jobs or os.cpu_count() or 1,
+            executor=executor, force=force, csv_bom=csv_bom, progress=progress, max_memory=max_memory, pool=pool))
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run(inputs: list[str], outdir: str, wait: bool, t0: float, batch: _Batch) -> tuple[int, dict]:
+    entries = find_inputs(inputs)
+    out = Path(outdir)
+    with hold_outdir(out, wait):
+        try:
+            summary = batch.run(entries, out, t0)
+        except LedgerDamaged as e:
+            moved = set_aside(out / LEDGER)
+            log.warning("the ledger %s cannot be used (%s); it was moved to %s and a fresh run rebuilds it",
+                        display_path(out / LEDGER), e, moved.name)
+            try:
+                summary = batch.run(entries, out, t0)
+            except LedgerDamaged as again:
+                raise OutputNotWritable(
+                    f"a new ledger in {display_path(out)} cannot be used either: {again}") from again
+    missing = [r for r in batch.ordered if r.get("missing_dependency")]
+    if missing:
+        raise MissingDependency(missing[0]["message"])
+    failed = summary["inputs"]["by_status"].get("failure", 0)
+    return (2 if failed else 0), summary
+
+
+@dataclass
+class _Batch:
+    """One run's settings, and (after ``run``) its results in input order."""
+
+    formats: set[str]
+    options: Options
+    jobs: int
+    executor: str
+    force: bool
+    csv_bom: bool
+    progress: Callable[[dict], None] | None
+    max_memory: int
+    pool: LocalPool | None = None
+    ordered: list[dict] = field(default_factory=list)
+
+    def run(self, entries: list[Path | Refused], out: Path, t0: float) -> dict:
+        version = pipeline_version()
+        config = self.options.key()
+        ledger = Ledger(out / LEDGER)
+        try:
+            plan, results = self._plan(ledger, entries)
+            todo, skipped = self._todo(ledger, plan, results, version, config)
+            self._execute(ledger, todo, plan, results, version, config)
+            self.ordered = _in_input_order(plan, results)
+            written = write_outputs(out, self.ordered, self.formats, bom=self.csv_bom)
+            summary = summarise(self.ordered, skipped, len(entries), time.perf_counter() - t0, version, written, out)
+            write_summary(out, summary)
+        finally:
+            ledger.close()
+        return summary
+
+    def _plan(self, ledger: Ledger, entries: list[Path | Refused]) -> tuple[list[tuple[Path, str]], dict[str, dict]]:
+        """(input path, ledger key) in input order, and the failures of inputs that cannot be read."""
+        plan: list[tuple[Path, str]] = []
         results: dict[str, dict] = {}
         with ledger.transaction():
-            for p in files:
-                try:
-                    plan.append((p, _hash(ledger, p)))
-                except OSError as e:  # this run's failure; not in the ledger, so a rerun tries again
-                    plan.append((p, f"unreadable:{p}"))
-                    results[f"unreadable:{p}"] = FileResult(
-                        source_file=p.name, status="failure", error_class="corrupt",
-                        message=f"cannot read the file: {e.strerror or e}").model_dump()
+            for n, entry in enumerate(entries):
+                digest, failure = _key(ledger, entry, self.options.max_bytes)
+                if failure is not None:
+                    digest = f"refused:{n}"  # this run only: never a ledger key
+                    results[digest] = failure
+                plan.append((entry.path if isinstance(entry, Refused) else entry, digest))
+        return plan, results
+
+    def _todo(self, ledger: Ledger, plan, results: dict[str, dict], version: str, config: str
+              ) -> tuple[list[Task], int]:
         todo: list[Task] = []
         todo_hashes: set[str] = set()
         skipped = 0
         for p, digest in plan:
             if digest in results or digest in todo_hashes:
                 continue  # the same bytes under another name: done once
-            prev = None if force else ledger.get(digest, version, config)
+            prev = None if self.force else ledger.get(digest, version, config)
             if reusable(prev):
                 results[digest] = prev[1]
                 skipped += 1
                 continue
-            todo.append((str(p), options.model_dump(), p.name, digest))
+            todo.append((str(p), self.options.model_dump(), display_name(p.name), digest))
             todo_hashes.add(digest)
+        return todo, skipped
+
+    def _execute(self, ledger: Ledger, todo: list[Task], plan, results: dict[str, dict], version: str,
+                 config: str) -> None:
         ledger.mark_many([(d, version, config, "running", name, None) for _p, _o, name, d in todo])
+        if self.executor.startswith("dask") and todo:
+            _event(self.progress, {"event": "executor", "executor": self.executor, "inputs": len(todo)})
         done_count = 0
-        if executor.startswith("dask") and todo:
-            _event(progress, {"event": "executor", "executor": executor, "inputs": len(todo)})
-        for digest, res in execute(todo, executor, jobs, options.timeout, max_memory):
+        results_now = execute(todo, self.executor, self.jobs, self.options.timeout, self.max_memory, self.pool)
+        for digest, res in results_now:
             status = "failed" if res["status"] == "failure" else "done"
+            if res.get("error_class") == "changed_during_read":
+                # The cached hash of its path is stale (a change that kept size and mtime): the
+                # next run must hash the file again rather than ask for these bytes once more.
+                for p, d in plan:
+                    if d == digest:
+                        ledger.forget_hash(os.path.realpath(p))
             ledger.mark(digest, version, config, status, res["source_file"], res)
             results[digest] = res
             done_count += 1
-            _event(progress, {"event": "input_done", "file": res["source_file"], "status": res["status"],
-                              "filings": len(res["records"]), "pages": res.get("pages", 0),
-                              "done": done_count, "total": len(todo)})
-        ordered = []
-        emitted: set[str] = set()
-        for _p, digest in plan:
-            if digest in emitted or digest not in results:
-                continue
-            emitted.add(digest)
-            ordered.append(results[digest])
-        written = write_outputs(out, ordered, fmt, bom=csv_bom)
-        summary = summarise(ordered, skipped, len(files), time.perf_counter() - t0, version, written, out)
-        write_summary(out, summary)
-    finally:
-        ledger.close()
-    missing = [r for r in ordered if r.get("missing_dependency")]
-    if missing:
-        raise MissingDependency(missing[0]["message"])
-    failed = summary["inputs"]["by_status"].get("failure", 0)
-    return (2 if failed else 0), summary
+            _event(self.progress, {"event": "input_done", "file": res["source_file"], "status": res["status"],
+                                   "filings": len(res["records"]), "pages": res.get("pages", 0),
+                                   "done": done_count, "total": len(todo)})
+
+
+def _in_input_order(plan: list[tuple[Path, str]], results: dict[str, dict]) -> list[dict]:
+    ordered = []
+    emitted: set[str] = set()
+    for _p, digest in plan:
+        if digest in emitted or digest not in results:
+            continue
+        emitted.add(digest)
+        ordered.append(results[digest])
+    return ordered
 
 
 def _event(progress: Callable[[dict], None] | None, ev: dict) -> None:
@@ -198,7 +260,7 @@ def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, 
         "jixiao_version": __version__,
         "pipeline_version": version,
         "python": sys.version.split()[0],
-        "outdir": str(out),
+        "outdir": display_path(out),
         "inputs": {
             "found": n_inputs,
             "unique": len(results),

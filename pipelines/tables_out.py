@@ -24,7 +24,7 @@ from pathlib import Path
 from extract.alltables import TablesDocument
 from extract.model import Table
 
-from .outputs import atomic_write
+from .outputs import atomic_write, csv_safe
 
 FORMATS = ("json", "csv", "html")
 
@@ -61,7 +61,8 @@ def table_grid(table: Table) -> list[list[str]]:
 
 def csv_table_bytes(table: Table, bom: bool = True) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(table_grid(table))
+    # Cells a spreadsheet would run as formulas get a leading ' (README: CSV and spreadsheets).
+    csv.writer(buf, lineterminator="\r\n").writerows([[csv_safe(c) for c in row] for row in table_grid(table)])
     return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
 
 

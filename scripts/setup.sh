@@ -59,3 +59,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+
+# jieba's dictionary as an indexed file (extract/words.py), built once here rather than by the
+# first run that needs a word (a few seconds; a no-op when it is there).
+.venv/bin/python -c "from extract.words import jieba; jieba()"

@@ -385,11 +385,16 @@ def test_non_form_run_loads_neither_jieba_nor_ocr_nor_pdfplumber_pages():
         pytest.skip("../shared/realdata/no_forms is not here")
     code = (
         "import sys\n"
+        "import pdfplumber.page\n"
+        "built = []\n"
+        "init = pdfplumber.page.Page.__init__\n"
+        "pdfplumber.page.Page.__init__ = lambda self, *a, **k: (built.append(1), init(self, *a, **k))[1]\n"
         "from pipelines.api import process_file\n"
         f"for p in {[str(p) for p in nf]!r}:\n"
         "    r = process_file(p)\n"
         "    assert r.status == 'success' and not r.records and r.form_pages == 0, r\n"
-        "heavy = ('jieba', 'rapidocr', 'onnxruntime', 'cv2', 'pytesseract', 'pdfminer.layout')\n"
+        "assert not built, f'{len(built)} pdfplumber pages built'\n"
+        "heavy = ('jieba', 'rapidocr', 'onnxruntime', 'cv2', 'pytesseract')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

@@ -1,6 +1,7 @@
 """Crash-proof batches: SIGKILL at any moment, then a rerun gives the uninterrupted outputs;
 the same run on a Dask LocalCluster gives the same outputs as --jobs 1."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -95,11 +96,13 @@ def test_hung_input_is_killed_and_the_batch_goes_on(tmp_path, good_pdfs, monkeyp
     pool = executors.LocalPool(jobs=2, timeout=2.0)
     pool_hard = 7.0  # timeout + max(5, 10%)
     t0 = time.monotonic()
-    tasks = [(str(p), {"timeout": 2.0}, p.name, f"h{i}") for i, p in enumerate(sorted(src.iterdir()))]
+    # A task carries the file's sha256: the worker checks the bytes it parsed against it.
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(src.iterdir())]
+    tasks = [(str(p), {"timeout": 2.0}, p.name, d) for p, d in zip(sorted(src.iterdir()), digests)]
     results = dict(pool.run(tasks))
     assert time.monotonic() - t0 < pool_hard + 10
-    assert results["h0"]["error_class"] == "timeout"
-    assert all(results[f"h{i}"]["status"] == "success" for i in (1, 2))
+    assert results[digests[0]]["error_class"] == "timeout"
+    assert all(results[digests[i]]["status"] == "success" for i in (1, 2))
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -24,6 +25,8 @@ def add_arguments(e) -> None:
     e.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="per input (default 600)")
     e.add_argument("--force", action="store_true", help="reprocess inputs the ledger already has")
     e.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
+    e.add_argument("--wait", action="store_true",
+                   help="when another run is writing OUTDIR, wait for it to end (default: exit 1 at once)")
     e.add_argument("--log-json", action="store_true", help="one JSON line per event on stderr")
     e.add_argument("-q", "--quiet", action="store_true")
     e.add_argument("--review", action="store_true",
@@ -31,16 +34,30 @@ def add_arguments(e) -> None:
 
 
 def run(args) -> int:
-    from ..api import Options
-    from ..run import parse_formats
-    from ..run import run as run_batch
-
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.max_memory < 0:
         raise UsageError("--max-memory must be 0 (no cap) or a number of GiB")
+    from .. import api  # noqa: F401  (pydantic: loaded once, here, and inherited by the forked workers)
+
+    pool = None
+    if args.executor == "local":  # a worker loads the parsers while this process goes on
+        from ..executors import LocalPool
+
+        pool = LocalPool(args.jobs or os.cpu_count() or 1, args.timeout, int(args.max_memory * (1 << 30))).prestart()
+    try:
+        return _extract(args, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _extract(args, pool) -> int:
+    from ..api import Options
+    from ..run import parse_formats
+    from ..run import run as run_batch
     if args.review and "jsonl" not in parse_formats(args.format):
         raise UsageError("--review needs the jsonl format (filings.jsonl)")
     tty = sys.stderr.isatty() and not args.log_json
@@ -66,6 +83,8 @@ def run(args) -> int:
         csv_bom=args.csv_bom == "yes",
         progress=progress,
         max_memory=int(args.max_memory * (1 << 30)),
+        wait=args.wait,
+        pool=pool,
     )
     if not args.quiet:
         if tty and bar.shown:

@@ -44,7 +44,7 @@ import time
 import zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,6 +193,8 @@ class Score(layouts.Tally):
     wrong_flagged: int = 0
     false_codes: Counter = field(default_factory=Counter)  # flag codes on right values
     diffs: list[str] = field(default_factory=list)
+    # every scored value: (path, read right, flag codes on it, its OCR confidence, expected, got)
+    samples: list[tuple] = field(default_factory=list)
 
     @property
     def flag_recall(self) -> float | None:
@@ -235,6 +237,9 @@ def score_filing(s: Score, exp: dict, got: dict) -> None:
     flagged = {f["path"] for f in new}
     for path, v in want.items():
         ok, hit = v == have.get(path), covered(path, flagged)
+        conf = (got.get("provenance") or {}).get(path, {}).get("confidence")
+        codes = sorted({f["code"] for f in new if covered(path, {f["path"]})})
+        s.samples.append((path, ok, codes, conf, v, have.get(path)))
         if not path.startswith("indicators"):
             s.field_n += 1
             s.field_ok += ok
@@ -441,8 +446,9 @@ def dump(path: str, results: list[tuple[Case, Score]]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for case, s in results:
             row = {"case": case.id, "source": case.source.name, "font": case.source.font, "family": case.damage.family,
-                   "dpi": case.damage.dpi, "seed": case.damage.seed, **{k: getattr(s, k) for k in Score.COUNTS},
-                   "false_codes": dict(s.false_codes), "diffs": s.diffs}  # fmt: skip
+                   "dpi": case.damage.dpi, "seed": case.damage.seed, **{f.name: getattr(s, f.name) for f in fields(s)
+                                                          if isinstance(getattr(s, f.name), int | float)},
+                   "false_codes": dict(s.false_codes), "diffs": s.diffs, "samples": s.samples}  # fmt: skip
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from extract.textfold import is_ideograph, unmapped
 from extract.words import jieba
 
-LOW_CONFIDENCE = 0.80  # an OCR'd value read with less confidence than this gets a low_confidence flag
+LOW_CONFIDENCE = 0.80  # an OCR'd value whose least sure character (or mean) is below this gets low_confidence
 TERMINAL = "。！？!?；;…"
 CLOSERS = "）)》」』】〕]”’"
 OPENERS = "（(《「『【〔[“‘"
@@ -47,6 +47,9 @@ class Geometry:
 # Budget forms never print one there (foreign names with · do not occur), so it is flagged for
 # a person, never replaced: which mark it was is not certain.
 _DOT_LOOKALIKE = re.compile(r"(.)[·•‧](.)")
+# A space between two digits of an OCR'd value: a decimal point or a dash too faint for the page
+# image ("6 00" for "6.00", "021 6867" for "021-6867"); flagged, since which mark is not certain.
+_SPACED_DIGITS = re.compile(r"\d \d")
 
 
 def ocr_lookalike(v: str) -> str | None:
@@ -54,6 +57,9 @@ def ocr_lookalike(v: str) -> str | None:
     for m in _DOT_LOOKALIKE.finditer(v):
         if is_ideograph(m.group(1)) and is_ideograph(m.group(2)):
             return f"{m.group(0)!r}: a dot between two characters is often a misread '；' or '、'"
+    m = _SPACED_DIGITS.search(v)
+    if m:
+        return f"{m.group(0)!r}: a space between two digits is often a lost '.' or '-'"
     return None
 
 

@@ -69,3 +69,10 @@ def test_a_dot_between_two_characters_is_a_likely_misread():
     assert ocr_lookalike("≥95.00(%)") is None  # a decimal point
     assert ocr_lookalike("完成率·") is None  # not between two characters
     assert ocr_lookalike("第1·2项") is None
+
+
+def test_a_space_between_two_digits_is_a_likely_lost_mark():
+    assert "'6 0'" in ocr_lookalike(">6 00(次)")  # "6.00": a decimal point too faint to read
+    assert ocr_lookalike("021 68676645") is not None  # "021-68676645"
+    assert ocr_lookalike("≥100.00(人数)") is None
+    assert ocr_lookalike("不少于 100人") is None  # a space beside a digit, not between two

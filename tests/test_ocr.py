@@ -456,3 +456,28 @@ def test_scan_fed_upside_down_is_turned_and_read(tmp_path):
     (rec,) = extract_records(scanned)
     assert rec["fields"]["project_name"] == "老旧小区加装电梯补贴"
     assert rec["funding"]["total"] == "560000.00"
+
+
+def test_a_lines_certainty_is_its_least_sure_character_that_carries_meaning():
+    """A misread character is one unsure step in a line of sure ones (普→晋 at 0.59 among 0.99s);
+    an unsure comma or digit, which the engine often is when right, does not make a line doubtful."""
+    from extract.ocr.engines import Recognized
+    from extract.ocr.reader import _certainty
+
+    def line(text: str, unsure: dict[int, float]) -> Recognized:
+        confs = [unsure.get(k, 0.99) for k in range(len(text))]
+        return Recognized(text, sum(confs) / len(confs), None, confs)
+
+    assert _certainty(line("上海市晋陀区教育局", {3: 0.59})) == 0.59
+    assert _certainty(line(">92%", {0: 0.55})) == 0.55  # "≥92%": the comparison is the target
+    assert _certainty(line("完成，1200", {2: 0.5, 4: 0.4})) == 0.99
+    assert _certainty(Recognized("——", 1.0)) is None  # no per-character confidences
+
+
+def test_a_full_stop_in_a_characters_room_is_no_dust():
+    from extract.ocr.reader import _holds_a_character
+
+    h = 10.0
+    assert _holds_a_character("场所。更有", [5, 16, 27, 38, 49], 2, h)  # a blank of a whole character
+    assert not _holds_a_character("场所。更有", [5, 16, 22, 27, 38], 2, h)  # squeezed: a speck
+    assert not _holds_a_character("场所。", [5, 16, 27], 2, h)  # at the end: decided by its size

@@ -44,6 +44,21 @@ def comparable(rec: dict) -> dict:
     return rec
 
 
+# An OCR reading's low_confidence is the engine's doubt, not a fact of the page, so the rendered
+# data cannot say where it belongs: a right value may carry one. How often is measured by
+# benchmarks/scans.py (false flags on right values ≤ 2%); here a scanned filing may carry this many.
+MAX_OCR_DOUBTS = 1
+
+
+def without_ocr_doubts(rec: dict) -> dict:
+    """A scanned record without its OCR doubts (at most MAX_OCR_DOUBTS of them), for comparison."""
+    if rec["source"]["kind"] == "digital":
+        return rec
+    doubts = [f for f in rec["flags"] if f["code"] == "low_confidence" and f["detail"].startswith("OCR confidence")]
+    assert len(doubts) <= MAX_OCR_DOUBTS, doubts
+    return {**rec, "flags": [f for f in rec["flags"] if f not in doubts]}
+
+
 @cache
 def records_of(pdf: Path) -> list[dict]:
     """One extraction per sample for all the tests here (scans cost seconds a page)."""
@@ -61,6 +76,7 @@ def test_golden_record(expected_path):
     got = records_of(pdf)
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
+        g = without_ocr_doubts(g)
         g, e = comparable(g), comparable(e)
         for key in e:
             assert g[key] == e[key], key

@@ -99,6 +99,7 @@ class LineBox:
     y1: int
     text: str = ""
     confidence: float = 1.0
+    certainty: float | None = None  # the reader's: its least sure meaningful character
     # Set by the reader: the character pitch, the first and last characters' centres (x, in the
     # line image), and the first and last characters' advance-box edges (page pixels).
     pitch: float | None = None

@@ -200,6 +200,7 @@ class ScanReader:
                 offset = b.x0 - self._crop_left(b)  # where the line starts in its crop
                 r = _trim_strays(r, keep_last=_ends_on_a_printed_mark(r, b, offset, scan))
                 r = _without_false_stops(r, b, offset, scan)
+                b.certainty = _certainty(r)
                 r = _with_marks(r, lay.find_marks(scan.ink, b, scan.em), b, offset, scan, self.engine.exact_positions)
                 r = _with_dashes(r, b, offset, scan)
                 if self.engine.exact_positions:
@@ -225,10 +226,26 @@ class ScanReader:
         x1 = b.ax1 if b.ax1 is not None and abs(b.ax1 - b.x1) < 0.3 * b.height else b.x1
         bbox = (round(x0 * pt, 2), round(b.y0 * pt, 2), round(x1 * pt, 2), round(b.y1 * pt, 2))
         size = round(max(b.height, 0.6 * scan.em) * pt / 0.88, 2)
-        return Line(text=b.text, bbox=bbox, size=size, confidence=round(b.confidence, 4))
+        conf = b.confidence if b.certainty is None else min(b.confidence, b.certainty)
+        return Line(text=b.text, bbox=bbox, size=size, confidence=round(conf, 4))
 
 
 STRAYS = set(".。,，、'`·‘’_")
+COMPARISONS = set("<>≤≥")
+IMAGE_DECIDES = set("一口")  # read again from the image by _with_dashes and _with_marks
+
+
+def _certainty(r: Recognized) -> float | None:
+    """The engine's confidence in the least sure ideograph or comparison sign of a line: a
+    misread character (普→晋, ≥→>) is one unsure step in a line of sure ones, which the line's
+    mean hides.  Digits and punctuation do not count: the engine is often unsure of them when
+    right (sums check amounts; a lost mark is flagged by the normaliser's look-alike rules), nor
+    do 一 and 口, which the image decides afterwards (a dash or a one; a box or the character)."""
+    confs = r.char_confidences
+    if not confs or len(confs) != len(r.text):
+        return None
+    counted = (c for ch, c in zip(r.text, confs) if (is_ideograph(ch) or ch in COMPARISONS) and ch not in IMAGE_DECIDES)
+    return min(counted, default=None)
 
 
 MARK_INK = 0.15  # line heights: a printed comma or stop is at least this big; dust is smaller
@@ -283,7 +300,7 @@ def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan)
             if any(c in "、，。；：,;:" for c in beside):
                 drop.add(k)
             continue
-        if ch != "。":
+        if ch != "。" or _holds_a_character(r.text, pos, k, h):
             continue
         at = pos[k] - offset
         near = [s for s in stats[1:].tolist() if s[0] - 0.2 * h <= at <= s[0] + s[2] + 0.2 * h and s[1] > 0.3 * h]
@@ -294,6 +311,15 @@ def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan)
     keep = [k for k in range(len(r.text)) if k not in drop]
     confs = [r.char_confidences[k] for k in keep] if r.char_confidences else None
     return Recognized("".join(r.text[k] for k in keep), r.confidence, [pos[k] for k in keep], confs)
+
+
+def _holds_a_character(text: str, pos: list[float], k: int, h: float) -> bool:
+    """Whether the mark at k stands between two ideographs a whole character's room apart: a
+    full stop in small print, whose ring may be no bigger than dust.  Dust falls on paper, not
+    in a blank the width of a character inside a sentence."""
+    if not 0 < k < len(text) - 1 or not (is_ideograph(text[k - 1]) and is_ideograph(text[k + 1])):
+        return False
+    return pos[k + 1] - pos[k - 1] >= 1.6 * h
 
 
 def _is_punct(ch: str) -> bool:
@@ -359,6 +385,9 @@ FULL_WIDTH_MARK = {":": "：", ";": "；", ",": "，"}  # a full-width mark sits
 PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
 BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
 HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
+# Below this line height (pixels: 5 pt print at 150 dpi) a gap between glyphs is a pixel or two,
+# no longer measurable: no space is inferred from the image (the engine's own spaces stay).
+SPACE_MIN_PX = 13
 
 
 def _plain(ch: str) -> bool:
@@ -478,7 +507,12 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     ideo_pairs = [
         centre[k + 1] - centre[k] for k in range(n - 1) if is_ideograph(text[k]) and is_ideograph(text[k + 1])
     ]
-    pitch = float(np.median(ideo_pairs)) if len(ideo_pairs) >= 3 else h / 0.91
+    if len(ideo_pairs) >= 3:
+        pitch = float(np.median(ideo_pairs))
+    else:  # too few to measure: an ideograph is about as wide as its advance (the line's ink
+        # height alone undershoots it in small print, where strokes merge into a flat band)
+        widths = [right[k] - left[k] for k in range(n) if is_ideograph(text[k])]
+        pitch = max(h, float(np.median(widths)) if widths else 0.0) / 0.91
     # A full-width bracket has a white half: "(" after a wide blank is "（", ")" before one "）".
     chars = list(text)
     for k, ch in enumerate(chars):
@@ -498,7 +532,7 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     for k in range(n - 1):
         a, c = text[k], text[k + 1]
         space = False
-        if a != " " and c != " " and gaps[k] is not None:
+        if a != " " and c != " " and gaps[k] is not None and h >= SPACE_MIN_PX:
             gap = gaps[k][1] - gaps[k][0]
             if is_ideograph(a) and is_ideograph(c):
                 space = centre[k + 1] - centre[k] > PITCH_SPACE * pitch and gap > 0.15 * h

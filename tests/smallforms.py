@@ -10,10 +10,14 @@ import pytest
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
-def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: tuple[float, ...] = (72, 200, 520),
+Value = str | list[tuple[str, float]]  # text, or pieces of text each followed by a blank (points)
+
+
+def draw_kv_form(path: Path, title: str, rows: list[tuple[str, Value]], columns: tuple[float, ...] = (72, 200, 520),
                  subtitle: str | None = None, compress: bool = True, title_in_table: bool = False) -> None:
     """A title and a two-column ruled table; ``columns``: the x of each vertical ruling drawn
-    (row rulings always run from x=72 to 520). ``title_in_table``: the title is printed in a
+    (row rulings always run from x=72 to 520). A value given as pieces, [(text, blank), …], is
+    printed piece by piece, each followed by ``blank`` points of paper. ``title_in_table``: the title is printed in a
     first row of the table spanning both columns (outer rulings only there)."""
     pytest.importorskip("reportlab")
     if not FONT_FILE.exists():
@@ -42,7 +46,10 @@ def draw_kv_form(path: Path, title: str, rows: list[tuple[str, str]], columns: t
         c.line(72, top - h * k, 520, top - h * k)
     for k, (label, value) in enumerate(rows):
         c.drawString(78, top - h * k - 19, label)
-        c.drawString(206, top - h * k - 19, value)
+        x = 206
+        for text, blank in [(value, 0.0)] if isinstance(value, str) else value:
+            c.drawString(x, top - h * k - 19, text)
+            x += c.stringWidth(text, "WQY", 10) + blank
     c.save()
 
 

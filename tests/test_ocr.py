@@ -481,3 +481,62 @@ def test_a_full_stop_in_a_characters_room_is_no_dust():
     assert _holds_a_character("场所。更有", [5, 16, 27, 38, 49], 2, h)  # a blank of a whole character
     assert not _holds_a_character("场所。更有", [5, 16, 22, 27, 38], 2, h)  # squeezed: a speck
     assert not _holds_a_character("场所。", [5, 16, 27], 2, h)  # at the end: decided by its size
+
+
+def test_a_space_the_image_leaves_in_doubt_makes_the_line_unsure():
+    """Two ideographs set solid stand 0.14 pitch short of the space bound; a printed space puts
+    them 0.11 pitch or more past it. Just past the bound, or a whole character's room of paper
+    (where a small "；" may have been lost), the space is doubtful; elsewhere sure."""
+    from extract.ocr.reader import LOST_MARK_SURENESS, PITCH_SPACE, _space_sureness
+
+    pitch = 20.0
+    bound = PITCH_SPACE * pitch
+    assert _space_sureness(1.0 * pitch, bound, True, pitch) == 1.0  # set solid
+    assert _space_sureness(1.5 * pitch, bound, True, pitch) == 1.0  # a printed half-width space
+    assert _space_sureness(1.17 * pitch, bound, True, pitch) < 0.8  # just past the bound
+    assert _space_sureness(1.26 * pitch, bound, True, pitch) > 0.9  # a narrow printed space
+    assert _space_sureness(2.0 * pitch, bound, True, pitch) == LOST_MARK_SURENESS < 0.8
+    assert _space_sureness(bound + 2.0, bound, False, pitch) == 1.0  # side bearings: no more to say
+    assert _space_sureness(bound + pitch, bound, False, pitch) == LOST_MARK_SURENESS
+
+
+@pytest.mark.slow
+def test_a_blank_where_a_mark_may_be_lost_is_flagged_and_a_plain_space_is_not(tmp_path):
+    from pipelines.api import extract_records
+
+    from .smallforms import draw_kv_form, scan_of
+
+    digital, scanned = tmp_path / "form.pdf", tmp_path / "scan.pdf"
+    rows = [
+        ("项目名称", "老旧小区加装电梯补贴"),
+        ("主管部门", [("区住房保障", 5.0), ("和房屋管理局", 0.0)]),  # half a character: a space
+        ("立项依据", [("《上海市绿化条例》", 10.0), ("《普陀区绿化养护管理办法》", 0.0)]),  # a whole one
+        ("项目总预算", "560000"),
+    ]
+    draw_kv_form(digital, "项目支出绩效目标申报表", rows)
+    scan_of(digital, scanned)
+    (rec,) = extract_records(scanned)
+    flagged = {f["path"] for f in rec["flags"] if f["code"] == "low_confidence"}
+    assert rec["fields"]["supervising_dept"] == "区住房保障 和房屋管理局"
+    assert rec["fields"]["basis"] == "《上海市绿化条例》 《普陀区绿化养护管理办法》"
+    assert "fields.basis" in flagged
+    assert not flagged & {"fields.project_name", "fields.supervising_dept"}, rec["flags"]
+
+
+def test_a_big_characters_stroke_is_no_ruling_but_a_short_ruling_is():
+    """At 150 dpi a 15 pt title's vertical stroke is as long as a ruling and ends near the row's
+    bottom ruling: it split the title cell of a real form (and was erased from its text)."""
+    import numpy as np
+
+    from extract.ocr.layout import find_rulings
+
+    pt = 72 / 150
+    ink = np.zeros((300, 700), np.uint8)
+    for y in (100, 140, 180):
+        ink[y : y + 2, 10:610] = 255
+    for x in (10, 608):
+        ink[100:182, x : x + 2] = 255
+    ink[140:182, 200:202] = 255  # a ruling dividing the second row (20 pt): meets both
+    ink[108:138, 300:303] = 255  # a stroke in the first row: 14 pt, stops 4 pt under the top
+    xs = sorted(round(s.x0 / pt) for s in find_rulings(ink, pt).segs if not s.horizontal)
+    assert xs == [11, 201, 609]

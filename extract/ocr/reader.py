@@ -385,6 +385,13 @@ FULL_WIDTH_MARK = {":": "：", ";": "；", ",": "，"}  # a full-width mark sits
 PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
 BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
 HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
+# Pitches past the bound: a space closer to it than 0.6 of this is doubtful (sureness < 0.8).
+# A printed half-width space stands 0.11 pitch or more past the bound (WQY Micro Hei, whose space
+# is narrow); the spaces the image makes up where there is none, less than 0.07.
+SPACE_DOUBT = 0.13
+LOST_MARK_ROOM = 0.7  # pitches past the bound: a blank as wide as a character
+LOST_MARK_SURENESS = 0.7
+ENGINE_SPACE_SURENESS = 0.7  # an engine's space between Chinese characters in print too small to measure
 # Below this line height (pixels: 5 pt print at 150 dpi) a gap between glyphs is a pixel or two,
 # no longer measurable: no space is inferred from the image (the engine's own spaces stay).
 SPACE_MIN_PX = 13
@@ -480,24 +487,30 @@ def _gap_near(runs: list[tuple[int, int]], lo: float, hi: float) -> tuple[int, i
 
 def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Recognized:
     """Spaces where the image shows them: an engine reading a line often drops a space between
-    two CJK characters, which the digital text has ("发掘 培育", "》 《").
-
-    Between two ideographs the test is their pitch (centre to centre, so a narrow glyph such as
-    目 does not look spaced); elsewhere the blank columns between the two glyphs."""
+    two CJK characters, which the digital text has ("发掘 培育", "》 《"), and puts in spaces
+    that the image does not show.  A decision the image leaves in doubt lowers the line's
+    certainty (``_space_sureness``), so the value is flagged rather than silently spaced."""
     ink = _line_ink(r, b, scan)
     if ink is None:
         return r
     text, pos, cols, inked = ink
-    # An engine's own space next to a bracket is decided again below, from the image.
+    h = max(b.height, 1)
+    # An engine's own space next to a bracket or between two Chinese characters is decided again
+    # below, from the image; in print too small to measure a gap it stays, as a doubtful space.
+    engine_cjk = {k for k, ch in enumerate(text) if ch == " " and 0 < k < len(text) - 1
+                  and not (text[k - 1].isascii() and text[k + 1].isascii())}
+    if engine_cjk and h < SPACE_MIN_PX:
+        _doubt_line(b, ENGINE_SPACE_SURENESS)
     drop = {k for k, ch in enumerate(text) if ch == " " and (
         (k + 1 < len(text) and text[k + 1] in "(（《〔") or (k > 0 and text[k - 1] in ")）》〕"))}
+    if h >= SPACE_MIN_PX:
+        drop |= engine_cjk
     if drop:
         text = "".join(ch for k, ch in enumerate(text) if k not in drop)
         pos = [x for k, x in enumerate(pos) if k not in drop]
         if len(text) < 2:
             return Recognized(text, r.confidence, pos, None)
     runs = lay.runs(~cols)
-    h = max(b.height, 1)
     n = len(text)
     p = [x - offset for x in pos]
     gaps = [_gap_near(runs, p[k], p[k + 1]) for k in range(n - 1)]
@@ -529,44 +542,82 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     b.pitch = pitch
     b.centres = (centre[0] + offset, centre[-1] + offset)
     out, out_pos = [text[0]], [pos[0]]
+    sure = 1.0
     for k in range(n - 1):
         a, c = text[k], text[k + 1]
         space = False
         if a != " " and c != " " and gaps[k] is not None and h >= SPACE_MIN_PX:
             gap = gaps[k][1] - gaps[k][0]
-            if is_ideograph(a) and is_ideograph(c):
-                space = centre[k + 1] - centre[k] > PITCH_SPACE * pitch and gap > 0.15 * h
-            elif a.isdigit() and c.isdigit():
-                space = gap > DIGIT_SPACE_GAP * h
-            elif a.isdigit() and is_ideograph(c) or is_ideograph(a) and c.isdigit():
-                space = gap > DIGIT_CJK_SPACE_GAP * h
-            elif _plain(a) and _plain(c):
-                if a in "√□☑■" or c in "√□☑■":
-                    limit = MARK_SPACE_GAP
-                elif a in "()" or c in "()":
-                    limit = ASCII_BRACKET_SPACE_GAP  # its ink is thin, its side bearing wide
-                else:
-                    limit = SPACE_GAP
-                space = gap > limit * h
-            elif a in CLOSING and c in OPENING or a in CLOSING and _plain(c) or _plain(a) and c in OPENING:
-                # Full-width brackets carry their own white half: compare the ideographs around
-                # them, whose distance is a whole number of pitches when nothing is spaced.
-                span = _ideograph_span(text, k)
-                if span is not None:
-                    i, j = span
-                    space = centre[j] - centre[i] > (j - i + PITCH_SPACE - 1) * pitch
-                elif a in CLOSING and c in OPENING:
-                    space = gap > BRACKET_SPACE_GAP * h
-                else:
-                    space = gap > HALF_WHITE_SPACE_GAP * h
+            measured, bound, by_pitch = _space_test(text, k, gap, h, centre, pitch)
+            space = measured > bound and (gap > 0.15 * h or not (is_ideograph(a) and is_ideograph(c)))
+            if not (a.isascii() and c.isascii()):
+                sure = min(sure, _space_sureness(measured, bound, by_pitch, pitch))
         if space:
             out.append(" ")
             out_pos.append((pos[k] + pos[k + 1]) / 2)
         out.append(c)
         out_pos.append(pos[k + 1])
+    _doubt_line(b, sure)
     if "".join(out) == r.text:
         return r
     return Recognized("".join(out), r.confidence, out_pos, None)
+
+
+def _space_test(text: str, k: int, gap: float, h: float, centre: list[float], pitch: float
+                ) -> tuple[float, float, bool]:
+    """Whether a space stands after character k, as (measured, bound, by_pitch): a space when
+    measured > bound (pixels); ``by_pitch``: measured between two ideographs' centres.
+    Between two ideographs the test is their pitch (centre to centre, so a narrow glyph such as
+    目 does not look spaced); elsewhere the blank columns between the two glyphs."""
+    a, c = text[k], text[k + 1]
+    if is_ideograph(a) and is_ideograph(c):
+        return centre[k + 1] - centre[k], PITCH_SPACE * pitch, True
+    if a.isdigit() and c.isdigit():
+        return gap, DIGIT_SPACE_GAP * h, False
+    if a.isdigit() and is_ideograph(c) or is_ideograph(a) and c.isdigit():
+        return gap, DIGIT_CJK_SPACE_GAP * h, False
+    if _plain(a) and _plain(c):
+        if a in "√□☑■" or c in "√□☑■":
+            limit = MARK_SPACE_GAP
+        elif a in "()" or c in "()":
+            limit = ASCII_BRACKET_SPACE_GAP  # its ink is thin, its side bearing wide
+        else:
+            limit = SPACE_GAP
+        return gap, limit * h, False
+    if a in CLOSING and c in OPENING or a in CLOSING and _plain(c) or _plain(a) and c in OPENING:
+        # Full-width brackets carry their own white half: compare the ideographs around
+        # them, whose distance is a whole number of pitches when nothing is spaced.
+        span = _ideograph_span(text, k)
+        if span is not None:
+            i, j = span
+            return centre[j] - centre[i], (j - i + PITCH_SPACE - 1) * pitch, True
+        if a in CLOSING and c in OPENING:
+            return gap, BRACKET_SPACE_GAP * h, False
+        return gap, HALF_WHITE_SPACE_GAP * h, False
+    return 0.0, 1.0, False  # no space is read between other characters: nothing to doubt
+
+
+def _space_sureness(measured: float, bound: float, by_pitch: bool, pitch: float) -> float:
+    """How sure a space (or its absence) between two non-ASCII characters is, 0.5..1.
+
+    Two ideographs set solid stand 0.14 pitch short of the bound and a printed space puts them
+    0.11 or more past it, so a space read from a pitch just past the bound is in doubt (below the
+    bound the pitch is noise). A blank a whole character wide is a space, or a mark too small for
+    the image (a "；" or "，" lost between 》《 or two words): in doubt too. Gaps beside other
+    characters vary with their side bearings, too much to say more. A wrong space changes the
+    value as much as a wrong character does."""
+    d = measured - bound
+    if d > LOST_MARK_ROOM * pitch:
+        return LOST_MARK_SURENESS
+    if by_pitch and d > 0:
+        return 0.5 + 0.5 * min(1.0, d / (SPACE_DOUBT * pitch))
+    return 1.0
+
+
+def _doubt_line(b: lay.LineBox, sure: float) -> None:
+    """Fold a doubt about the line's spacing into its certainty (its least sure character)."""
+    if sure < 1.0:
+        b.certainty = sure if b.certainty is None else min(b.certainty, sure)
 
 
 EM_DASH_WIDTH = 0.7  # line heights: a flat stroke narrower than this is not a dash "—"

@@ -7,6 +7,9 @@ cells with their spans, text, box and method, ready to be written as JSON, CSV o
 Text comes from the PDF's text layer. A page without one that carries an image (a scan) is
 marked ``kind="scanned"``: it gives no text, and usually no table either (a scan has no vector
 rulings), unless an OCR hook reads it (``read_tables(..., ocr=hook)``, see ``OcrHook``).
+
+A page a PDF library cannot load or parse is skipped and named in ``damaged_pages`` (the same
+page-level isolation as ``extract.pdf.read_document``); the other pages are read.
 """
 
 from __future__ import annotations
@@ -18,9 +21,21 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .errors import Corrupt
+from .errors import Corrupt, PageDamage
 from .model import Page
-from .pdf import MAX_BYTES, check_file, open_pdfium, open_plumber, page_text, read_page, sha256_file
+from .pdf import (
+    MATCH_SHARE,
+    MAX_BYTES,
+    MinerPages,
+    _shared_share,
+    check_file,
+    open_pdfium,
+    page_text,
+    read_or_note,
+    read_page,
+    sha256_file,
+)
+from .textfold import fold
 
 # The OCR hook: (page as read from the text layer, its pypdfium2 page) -> the page to keep. It is
 # called for every page read and decides itself which pages go the OCR way (e.g. with
@@ -35,6 +50,8 @@ class TablesDocument(BaseModel):
     n_pages: int
     pages: list[Page]  # the pages read, in order
     missing_pages: list[int] = Field(default_factory=list)  # asked for but past the last page
+    damaged_pages: dict[int, str] = Field(default_factory=dict)  # page number -> why it was not read
+    notes: list[str] = Field(default_factory=list)  # what else the reader noticed (a damaged page tree)
 
 
 # ---------------------------------------------------------------- page ranges
@@ -88,13 +105,6 @@ def read_page_all(plumber_page, pdfium_page, number: int) -> Page:
     return page
 
 
-def _pdf_errors() -> tuple[type[BaseException], ...]:
-    from pdfminer.pdfexceptions import PDFException
-    from pdfminer.psexceptions import PSException
-
-    return (PDFException, PSException)
-
-
 def ocr_hook(mode: str = "auto", engine: str = "rapidocr") -> OcrHook | None:
     """Read pages that need it from their image, with the same OCR path ``extract`` uses.
 
@@ -125,37 +135,103 @@ def read_tables(
     pages: str | list[tuple[int, int | None]] | None = None,
     ocr: OcrHook | None = None,
     max_bytes: int = MAX_BYTES,
+    sha256: str | None = None,
 ) -> TablesDocument:
     """Every ruled table of the PDF's pages (all, or ``pages``: "1-3,5,8-" or parsed ranges).
 
     Raises the typed errors of ``extract.errors`` for an input that cannot be read (not a PDF,
-    empty, too large, encrypted, corrupt) and ValueError for a malformed page range.
+    empty, too large, encrypted, corrupt, or none of the pages asked for readable) and ValueError
+    for a malformed page range. ``sha256``: the file's hash when the caller has it already.
     """
     ranges = parse_pages(pages) if isinstance(pages, str) else pages
     try:
         check_file(path, max_bytes)
-        digest = sha256_file(path)
+        digest = sha256 or sha256_file(path)
     except OSError as e:
         raise Corrupt(f"cannot read the file: {e.strerror or e}") from e
     pdf = open_pdfium(path)
+    miner = None
     try:
         wanted, missing = select_pages(ranges, len(pdf))
         out: list[Page] = []
+        reader = None
         if wanted:
-            with open_plumber(path) as plumber:
-                for number in wanted:
-                    pp = plumber.pages[number - 1]
-                    pdfium_page = pdf[number - 1]
-                    try:
-                        page = read_page_all(pp, pdfium_page, number)
-                        if ocr is not None:
-                            page = ocr(page, pdfium_page)
-                    except _pdf_errors() as e:
-                        raise Corrupt(f"page {number} cannot be parsed: {e}") from e
-                    finally:
-                        pp.close()  # drop its parsed objects: a long PDF is read page by page
-                        pdfium_page.close()
-                    out.append(page)
-        return TablesDocument(path=str(path), sha256=digest, n_pages=len(pdf), pages=out, missing_pages=missing)
+            miner = MinerPages(path)
+            reader = _PageReader(pdf, miner, ocr)
+            out = [page for page in map(reader.read, wanted) if page is not None]
+            if not out:
+                first = min(reader.damaged)
+                raise Corrupt(f"no page can be read (page {first + 1}: {reader.damaged[first]})")
+        return TablesDocument(
+            path=str(path), sha256=digest, n_pages=len(pdf), pages=out, missing_pages=missing,
+            damaged_pages={i + 1: why for i, why in sorted(reader.damaged.items())} if reader else {},
+            notes=reader.notes if reader else [],
+        )
     finally:
+        if miner is not None:
+            miner.close()
         pdf.close()
+
+
+class _PageReader:
+    """Reads one page at a time with pdfplumber (text, rulings) and PDFium (hidden text, OCR). A
+    page either library fails on is skipped and ``damaged`` (page index -> why) says why.
+
+    Where the two libraries disagree on the page tree (a page only one of them can load),
+    pdfplumber's page for PDFium's page i is the nearby one sharing its text, as ``extract`` does.
+    """
+
+    def __init__(self, pdf, miner: MinerPages, ocr: OcrHook | None):
+        if miner.error is not None:  # pdfminer cannot parse the file at all: no page can be read
+            raise miner.error
+        self.pdf, self.miner, self.ocr = pdf, miner, ocr
+        self.damaged: dict[int, str] = {}
+        self.notes: list[str] = []
+        self.aligned = len(miner.pages) == len(pdf)
+        if not self.aligned:
+            self.notes.append(f"the page tree is damaged: PDFium finds {len(pdf)} pages, pdfminer"
+                              f" {len(miner.pages)} (each page is read where both show its text)")
+
+    def read(self, number: int) -> Page | None:
+        return read_or_note(lambda: self._read(number), self.damaged, number - 1)
+
+    def _read(self, number: int) -> Page:
+        pdfium_page = self.pdf[number - 1]
+        try:
+            pp = self._plumber_page(number - 1, pdfium_page)
+            try:
+                page = read_page_all(pp, pdfium_page, number)
+                return self.ocr(page, pdfium_page) if self.ocr is not None else page
+            finally:
+                pp.close()  # drop its parsed objects: a long PDF is read page by page
+        finally:
+            pdfium_page.close()
+
+    def _plumber_page(self, i: int, pdfium_page):
+        if not self.aligned:
+            return self._matching_page(i, pdfium_page)
+        pp = self.miner.pages[i]
+        if pp is None:
+            raise PageDamage(self.miner.damaged.get(i, "pdfminer cannot build this page"))
+        return pp
+
+    def _matching_page(self, i: int, pdfium_page):
+        """Of pdfminer's pages near i (a page lost or added shifts the rest by one), the one
+        sharing most of the text of PDFium's page i."""
+        text = page_text(pdfium_page)
+        n, m = len(self.pdf), len(self.miner.pages)
+        best, best_share = None, 0.0
+        tried = []
+        for j in dict.fromkeys((i, i - 1, i + 1, i + m - n)):
+            page = self.miner.pages[j] if 0 <= j < m else None
+            chars = read_or_note(lambda page=page: page.chars, {}, j) if page is not None else None
+            share = _shared_share(fold("".join(c["text"] for c in chars)), text) if chars else 0.0
+            tried += [page] if page is not None else []
+            if share > best_share:
+                best, best_share = page, share
+        for page in tried:
+            if page is not best or best_share < MATCH_SHARE:
+                page.close()  # its parsed characters: a long PDF is read page by page
+        if best is None or best_share < MATCH_SHARE:
+            raise PageDamage("the page tree is damaged: pdfminer has no page with this page's text")
+        return best

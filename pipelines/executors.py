@@ -5,6 +5,9 @@
   crashes takes only its input with it, and workers are recycled after a number of inputs.
 - ``dask-local`` / ``dask://HOST:PORT``: the same function on dask.distributed (a LocalCluster, or
   a running scheduler). Only the driver writes outputs and the ledger.
+
+The per-input function is ``run_task`` (``extract``) unless the caller names another
+(``run_tables_task`` for ``jixiao tables``): both take a Task and return (sha256, result as a dict).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from multiprocessing.connection import wait
 
 from .errors import UsageError
 
 Task = tuple[str, dict, str, str]  # (path, options, display name, sha256)
+TaskFn = Callable[[Task], tuple[str, dict]]
 
 
 def run_task(task: Task) -> tuple[str, dict]:
@@ -45,6 +50,71 @@ def run_task(task: Task) -> tuple[str, dict]:
     if result.status == "failure":
         _blame_the_memory_cap(result, options.ocr_engine)
     return digest, result.model_dump()
+
+
+def run_tables_task(task: Task) -> tuple[str, dict]:
+    """The per-input function of ``jixiao tables``: (sha256, FileResult as a dict with the
+    TablesDocument's dump under ``document``, or a failure). Options as ``run_task``'s, and
+    ``pages``: the page ranges to read (None: every page). The driver writes the files."""
+    from . import logs
+    from .api import Options
+    from .inputs import ChangedDuringRead, parsed_as_hashed
+
+    path, opts, name, digest = task
+    opts = dict(opts)
+    pages = opts.pop("pages", None)
+    options = Options(**opts)
+    logs.current_input = name
+    try:
+        with parsed_as_hashed(path, digest, options.max_bytes) as source:
+            result, doc = _read_tables(source, options, pages, name, digest)
+    except ChangedDuringRead as e:
+        return _failure(task, e.error_class, str(e))
+    except OSError as e:
+        return _failure(task, "changed_during_read", f"the file could not be read again: {e.strerror or e}")
+    finally:
+        logs.current_input = None
+    if result.status == "failure":
+        _blame_the_memory_cap(result, options.ocr_engine)
+    return digest, {**result.model_dump(), "document": doc.model_dump() if doc is not None else None}
+
+
+def _read_tables(path: str, options, pages, name: str, digest: str):
+    """(FileResult, TablesDocument or None): every table of ``path`` within the soft deadline.
+    Damaged pages are notes (``soft_errors``) and make the input ``partial``."""
+    import time
+
+    from extract.alltables import read_tables
+    from extract.errors import EngineMissing, set_deadline_passed
+
+    from .api import FileResult, _deadline, failure_of
+    from .tables_out import document_notes
+
+    t0 = time.perf_counter()
+    result, doc = FileResult(source_file=name, source_sha256=digest), None
+    try:
+        with _deadline(options.timeout):
+            doc = read_tables(path, pages, ocr=_ocr_hook(options.ocr, options.ocr_engine),
+                              max_bytes=options.max_bytes, sha256=digest)
+        result.pages = doc.n_pages
+        result.soft_errors = document_notes(doc)
+        result.status = "partial" if doc.damaged_pages else "success"
+    except Exception as e:  # MemoryError too; a bug of ours must not stop the other inputs either
+        result.missing_dependency = isinstance(e, EngineMissing)
+        result.status = "failure"
+        result.error_class, result.message = failure_of(e)
+    finally:
+        set_deadline_passed(False)  # it spoke for this input only
+    result.seconds = round(time.perf_counter() - t0, 4)
+    return result, doc
+
+
+@cache
+def _ocr_hook(mode: str, engine: str):
+    """One OCR hook per worker and setting: its engine loads once, not once per input."""
+    from extract.alltables import ocr_hook
+
+    return ocr_hook(mode, engine)
 
 
 # How a library says it could not get memory (RLIMIT_AS refuses to map more).
@@ -113,7 +183,8 @@ def _die_with(driver: int) -> None:
         os._exit(0)
 
 
-def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1, driver: int | None = None) -> None:
+def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1, driver: int | None = None,
+            fn: TaskFn | None = None) -> None:
     if driver is not None:
         _die_with(driver)
     # Ctrl-C reaches the whole process group: the driver handles it (and stops its workers), so a
@@ -140,7 +211,7 @@ def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1, driver: int 
             return
         task = tuple(task)
         # The hard deadline is the driver's; the soft one inside lets most timeouts end cleanly.
-        conn.send(run_task(task))
+        conn.send((fn or run_task)(task))  # run_task looked up now: tests replace it
 
 
 def _warm_up() -> None:
@@ -160,8 +231,9 @@ def _warm_up() -> None:
 
 
 class LocalPool:
-    def __init__(self, jobs: int, timeout: float, mem_bytes: int = 0, max_tasks: int = 50):
+    def __init__(self, jobs: int, timeout: float, mem_bytes: int = 0, max_tasks: int = 50, fn: TaskFn | None = None):
         self.jobs = max(1, jobs)
+        self.fn = fn  # the per-input function (None: run_task)
         self.timeout = timeout
         self.mem_bytes = mem_bytes
         self.max_tasks = max_tasks
@@ -184,8 +256,8 @@ class LocalPool:
     def _spawn(self):
         parent, child = self.ctx.Pipe()
         threads = max(1, (os.cpu_count() or 1) // self.jobs)
-        p = self.ctx.Process(target=_worker, args=(child, self.mem_bytes, self.max_tasks, threads, os.getpid()),
-                             daemon=True)
+        args = (child, self.mem_bytes, self.max_tasks, threads, os.getpid(), self.fn)
+        p = self.ctx.Process(target=_worker, args=args, daemon=True)
         p.start()
         child.close()
         return {"proc": p, "conn": parent, "task": None, "start": 0.0, "done": 0}
@@ -267,7 +339,8 @@ class LocalPool:
 # ---------------------------------------------------------------- dask
 
 
-def run_dask(tasks: list[Task], address: str | None, jobs: int) -> Iterator[tuple[str, dict]]:
+def run_dask(tasks: list[Task], address: str | None, jobs: int, fn: TaskFn | None = None
+             ) -> Iterator[tuple[str, dict]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as e:
@@ -285,7 +358,7 @@ def run_dask(tasks: list[Task], address: str | None, jobs: int) -> Iterator[tupl
             except OSError as e:
                 raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from e
         with client:
-            futures = {client.submit(run_task, t, pure=False, key=f"jixiao-{t[3]}-{i}"): t
+            futures = {client.submit(fn or run_task, t, pure=False, key=f"jixiao-{t[3]}-{i}"): t
                        for i, t in enumerate(tasks)}
             for fut in as_completed(futures):
                 task = futures[fut]
@@ -312,15 +385,15 @@ def _reachable(address: str) -> None:
 
 
 def execute(tasks: list[Task], executor: str, jobs: int, timeout: float, mem_bytes: int = 0,
-            pool: LocalPool | None = None) -> Iterator[tuple[str, dict]]:
+            pool: LocalPool | None = None, fn: TaskFn | None = None) -> Iterator[tuple[str, dict]]:
     """Results of ``tasks`` as they come. ``pool``: a local pool made (and prestarted) earlier, with
-    these settings."""
+    these settings. ``fn``: the per-input function (None: ``run_task``)."""
     if not tasks:
         return iter(())
     if executor == "local":
-        return (pool or LocalPool(jobs, timeout, mem_bytes)).run(tasks)
+        return (pool or LocalPool(jobs, timeout, mem_bytes, fn=fn)).run(tasks)
     if executor == "dask-local":
-        return run_dask(tasks, None, jobs)
+        return run_dask(tasks, None, jobs, fn)
     if executor.startswith("dask://"):
-        return run_dask(tasks, "tcp://" + executor[len("dask://"):], jobs)
+        return run_dask(tasks, "tcp://" + executor[len("dask://"):], jobs, fn)
     raise UsageError(f"unknown executor {executor!r}: use local, dask-local or dask://HOST:PORT")

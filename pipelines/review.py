@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -26,11 +27,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from extract.errors import brief
 from extract.pdf import sha256_file
 from normalize import schema
 
 from .commands.review import DEFAULT_SCALE
 from .errors import OutputNotWritable, UsageError
+from .inputs import display_name
 from .ledger import seen_by_hash
 from .outputs import atomic_write
 from .run import discover
@@ -41,6 +44,11 @@ PNG_COLOURS = 16
 ASSETS = ("review.css", "review.js")
 MANIFEST = "pages.json"
 A4 = (595.28, 841.89)
+# Pixels of one page image at most. A page's size is the PDF's to choose (a legal MediaBox goes up to
+# 14400 pt, 200 inches): at --scale 1.5 that is 21600 x 21600 px, 5.5 GB and 35 s to render. 25 Mpx
+# is an A4 page at 500 dpi, more than a reviewer needs; a bigger page is rendered at a smaller scale
+# (about 0.3 GB and 3 s at most). Boxes are placed in percentages of the page, so they stay aligned.
+MAX_PIXELS = 25_000_000
 
 
 @dataclass
@@ -51,6 +59,8 @@ class PageImage:
     h_pt: float
     w_px: int = 0
     h_px: int = 0
+    scale: float = 0.0  # the scale rendered at: below the asked one for a page over MAX_PIXELS
+    error: str = ""  # why a page of a found source has no image (PDFium cannot render it)
 
 
 @dataclass
@@ -60,6 +70,7 @@ class SiteSummary:
     rendered: int = 0
     reused: int = 0
     missing_sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # pages rendered smaller, pages not rendered
 
     @property
     def index(self) -> Path:
@@ -158,6 +169,13 @@ def find_source(digest: str, name: str, ledger: dict, pdf_dirs: Iterable[Path],
 # ---------------------------------------------------------------- page images
 
 
+def page_scale(w_pt: float, h_pt: float, scale: float, max_pixels: int = MAX_PIXELS) -> float:
+    """``scale``, or less so that the page's image stays within ``max_pixels`` (PDFium rounds each
+    side up: a little room is kept for that)."""
+    fit = math.sqrt(max_pixels / max(w_pt * h_pt, 1.0)) * 0.999
+    return scale if scale <= fit else round(fit, 6)
+
+
 class PageImages:
     """One image per (source PDF, page), kept in review/pages/ and reused by later runs.
 
@@ -170,6 +188,7 @@ class PageImages:
         self.fmt = fmt
         self.rendered = 0
         self.reused = 0
+        self.notes: list[str] = []
         try:
             self.manifest: dict = json.loads((self.dir / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -183,7 +202,8 @@ class PageImages:
         m = self.manifest.get(self.key(digest, page))
         if (m and m.get("scale") == self.scale and m.get("format") == self.fmt
                 and (self.dir / m.get("file", "")).is_file()):
-            return PageImage(page, m["file"], m["w_pt"], m["h_pt"], m["w_px"], m["h_px"])
+            return PageImage(page, m["file"], m["w_pt"], m["h_pt"], m["w_px"], m["h_px"],
+                             m.get("effective_scale", self.scale))
         return None
 
     def get(self, digest: str, pages: Iterable[int], locate: Callable[[], Path | None]) -> dict[int, PageImage]:
@@ -216,7 +236,8 @@ class PageImages:
         return min(found, key=lambda x: len(x[0]))
 
     def render(self, digest: str, source: Path, pages: list[int]) -> dict[int, PageImage]:
-        """Render and store the pages; a source PDFium cannot read gives no image (a blank page)."""
+        """Render and store the pages; a source PDFium cannot read gives no image (a blank page),
+        a page it cannot render a placeholder (``PageImage.error``)."""
         import pypdfium2 as pdfium
 
         out = {}
@@ -226,31 +247,43 @@ class PageImages:
             return out
         try:
             for p in pages:
-                if not 1 <= p <= len(pdf):
-                    continue
-                try:
-                    page = pdf[p - 1]
-                    try:
-                        w_pt, h_pt = page.get_size()
-                        img = page.render(scale=self.scale).to_pil().convert("RGB")
-                    finally:
-                        page.close()
-                except pdfium.PdfiumError:
-                    continue
-                data, ext = self.encode(img)
-                key = self.key(digest, p)
-                for old in self.dir.glob(f"{key}.*"):  # an image of another scale or format
-                    old.unlink()
-                name = f"{key}.{ext}"
-                atomic_write(self.dir / name, data)
-                w_pt, h_pt = round(w_pt, 3), round(h_pt, 3)
-                self.manifest[key] = {"file": name, "scale": self.scale, "format": self.fmt, "w_pt": w_pt,
-                                      "h_pt": h_pt, "w_px": img.width, "h_px": img.height}
-                out[p] = PageImage(p, name, w_pt, h_pt, img.width, img.height)
-                self.rendered += 1
+                if 1 <= p <= len(pdf):
+                    out[p] = self._render_page(pdf, p, digest, display_name(source.name))
         finally:
             pdf.close()
         return out
+
+    def _render_page(self, pdf, p: int, digest: str, name: str) -> PageImage:
+        try:
+            img, w_pt, h_pt, scale = self._draw(pdf, p)
+        except Exception as err:  # a damaged page (PDFium), a failed allocation: the site is built all the same
+            why = brief(err)
+            self.notes.append(f"page {p} of {name} could not be rendered ({why}): a blank page stands in for it")
+            return PageImage(p, None, 0.0, 0.0, error=why)
+        if scale < self.scale:
+            self.notes.append(f"page {p} of {name} ({w_pt:g} x {h_pt:g} pt) was rendered at scale {scale:.3g}, not"
+                              f" {self.scale:g}, to stay within {MAX_PIXELS / 1e6:g} megapixels")
+        data, ext = self.encode(img)
+        key = self.key(digest, p)
+        for old in self.dir.glob(f"{key}.*"):  # an image of another scale or format
+            old.unlink()
+        file = f"{key}.{ext}"
+        atomic_write(self.dir / file, data)
+        self.manifest[key] = {"file": file, "scale": self.scale, "effective_scale": scale, "format": self.fmt,
+                              "w_pt": w_pt, "h_pt": h_pt, "w_px": img.width, "h_px": img.height}
+        self.rendered += 1
+        return PageImage(p, file, w_pt, h_pt, img.width, img.height, scale)
+
+    def _draw(self, pdf, p: int):
+        """(RGB image, width and height in pt, the scale it was rendered at) of page ``p``."""
+        page = pdf[p - 1]
+        try:
+            w_pt, h_pt = page.get_size()
+            scale = page_scale(w_pt, h_pt, self.scale)
+            img = page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            page.close()
+        return img, round(w_pt, 3), round(h_pt, 3), scale
 
     def save(self) -> None:
         atomic_write(self.dir / MANIFEST, (json.dumps(self.manifest, indent=1, sort_keys=True) + "\n").encode())
@@ -346,7 +379,22 @@ def _pct(v: float, total: float) -> str:
     return f"{100.0 * v / total:.4f}%" if total else "0%"
 
 
-def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, next_id: str | None) -> str:
+def _blank_page(pg: int, on_page: list[Box], error: str) -> PageImage:
+    """A page without an image, of a size guessed from its boxes (A4, or A4 across)."""
+    right = max((b.bbox[2] for b in on_page), default=0)
+    w, h = A4 if right <= A4[0] else (A4[1], A4[0])
+    return PageImage(pg, None, w, h, error=error)
+
+
+def _smaller(img: PageImage, scale: float) -> str:
+    """The page label's note for an image rendered below the asked scale (a huge page)."""
+    if not img.file or not img.scale or img.scale >= scale:
+        return ""
+    return f" · a {img.w_pt:g} x {img.h_pt:g} pt page, shown at scale {img.scale:.3g} (pixel budget)"
+
+
+def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, next_id: str | None,
+                scale: float = DEFAULT_SCALE) -> str:
     prov: dict = rec.get("provenance") or {}
     flags: list[dict] = rec.get("flags") or []
     rows = value_rows(rec)
@@ -423,10 +471,8 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
     for pg in pages:
         img = images.get(pg)
         on_page = [b for b in boxes.values() if b.page == pg]
-        if img is None:  # no source PDF: the boxes on a blank page of a guessed size
-            right = max((b.bbox[2] for b in on_page), default=0)
-            w, h = A4 if right <= A4[0] else (A4[1], A4[0])
-            img = PageImage(pg, None, w, h)
+        if img is None or not img.file:  # no source PDF, or a page it cannot render: a blank page
+            img = _blank_page(pg, on_page, img.error if img else "")
         out.append(
             f'<div class="page{"" if img.file else " no-image"}" id="page-{pg}" data-page="{pg}"'
             f' data-width-pt="{img.w_pt}" data-height-pt="{img.h_pt}"'
@@ -435,10 +481,13 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         if img.file:
             out.append(f'<img src="../pages/{e(img.file)}" width="{img.w_px}" height="{img.h_px}"'
                        f' alt="page {pg} of {e(src.get("file"))}">')
+        elif img.error:
+            out.append(f"<p>page {pg} of the source PDF cannot be rendered ({e(img.error)}),"
+                       " so the boxes are drawn on a blank page</p>")
         else:
             out.append(f"<p>page {pg}: the source PDF ({e(src.get('file'))}, sha256 {e(digest[:12])}…) was not found,"
                        " so the boxes are drawn on a blank page</p>")
-        out.append(f'<span class="pageno">p. {pg}</span>')
+        out.append(f'<span class="pageno">p. {pg}{_smaller(img, scale)}</span>')
         for b in sorted(on_page, key=lambda b: (bool(b.codes), b.area)):  # flagged ones on top
             x0, top, x1, bottom = b.bbox
             cls = "box" + (" flagged" if b.codes else "") + (" area" if b.area else "")
@@ -650,7 +699,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
         for n, rec in enumerate(records):
             digest = (rec.get("source") or {}).get("sha256") or ""
             page = filing_page(rec, by_source.get(digest, {}), ids[n - 1] if n else None,
-                               ids[n + 1] if n + 1 < len(ids) else None)
+                               ids[n + 1] if n + 1 < len(ids) else None, scale)
             atomic_write(root / "filings" / f"{ids[n]}.html", page.encode("utf-8"))
         title = out.resolve().name
         atomic_write(root / "index.html", index_page(records, failures, title, summary.missing_sources).encode("utf-8"))
@@ -665,7 +714,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
         images.save()
     except OSError as err:
         raise OutputNotWritable(f"cannot write the review site in {root}: {err.strerror or err}") from err
-    summary.rendered, summary.reused = images.rendered, images.reused
+    summary.rendered, summary.reused, summary.notes = images.rendered, images.reused, images.notes
     return summary
 
 
@@ -676,6 +725,8 @@ def report(summary: SiteSummary, quiet: bool = False) -> None:
     if not quiet:
         print(f"jixiao: review site in {summary.index} ({summary.filings} filing(s); page images: "
               f"{summary.rendered} rendered, {summary.reused} reused)")
+    for note in summary.notes:
+        print(f"jixiao: review: {note}", file=sys.stderr)
     if summary.missing_sources:
         print(f"jixiao: source PDF not found for {', '.join(summary.missing_sources)}: their boxes are drawn on "
               "blank pages (--pdf-dir DIR tells where to look)", file=sys.stderr)

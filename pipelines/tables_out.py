@@ -9,6 +9,7 @@ In DIR, for a PDF whose file name stem is ``<stem>``:
   merged cell's text in its top-left position and empty strings in the positions it covers.
 
 Text is as printed, one printed line per line (no SPEC join rule: that is ``extract``'s job).
+A page that could not be read (damaged) is named in the JSON's ``notes`` and ``damaged_pages``.
 Every file is written atomically; CSV files are UTF-8 with a BOM unless asked otherwise.
 """
 
@@ -90,6 +91,11 @@ def _method(table: Table) -> str:
     return methods[0] if len(methods) == 1 else "mixed"
 
 
+def document_notes(doc: TablesDocument) -> list[str]:
+    """What the tables leave out: damaged pages (in ``extract``'s words), then the reader's notes."""
+    return [f"page {n} is damaged and was not read: {why}" for n, why in doc.damaged_pages.items()] + doc.notes
+
+
 def document_json(doc: TablesDocument, source_name: str) -> dict:
     tables = []
     for index, t in all_tables(doc):
@@ -122,6 +128,8 @@ def document_json(doc: TablesDocument, source_name: str) -> dict:
         "n_pages": doc.n_pages,
         "pages_read": [p.number for p in doc.pages],
         "missing_pages": doc.missing_pages,
+        "damaged_pages": sorted(doc.damaged_pages),
+        "notes": document_notes(doc),
         "tables": tables,
         "pages": pages,
     }
@@ -172,7 +180,8 @@ def document_html(doc: TablesDocument, source_name: str) -> str:
         f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{name}</h1>\n"
         f"<p>{len(tables)} table(s) on {len(doc.pages)} page(s) read of {doc.n_pages}.</p>\n"
     )
-    notes = [
+    notes = [f"<p>{html.escape(note[0].upper() + note[1:].rstrip('.'))}.</p>" for note in document_notes(doc)]
+    notes += [
         f"<p>Page {p.number} has no text layer (a scan): its tables are not read (no OCR).</p>"
         for p in doc.pages
         if p.kind == "scanned" and not any(c.method.startswith("ocr") for t in p.tables for c in t.cells)

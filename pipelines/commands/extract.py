@@ -16,13 +16,9 @@ def add_arguments(e) -> None:
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, directories (recursive) or globs")
     e.add_argument("-o", "--outdir", required=True, metavar="OUTDIR")
     e.add_argument("--format", default="jsonl,csv", help="any of jsonl,csv,parquet,sqlite (default: jsonl,csv)")
-    e.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     e.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
     e.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
-    e.add_argument("--executor", default="local", help="local (default), dask-local, or dask://HOST:PORT")
-    e.add_argument("--max-memory", type=float, default=4.0, metavar="GIB",
-                   help="memory cap per local worker process in GiB (default 4; 0: none)")
-    e.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="per input (default 600)")
+    add_execution_arguments(e)
     e.add_argument("--force", action="store_true", help="reprocess inputs the ledger already has")
     e.add_argument("--csv-bom", choices=("yes", "no"), default="yes", help="UTF-8 BOM in CSV files (default yes)")
     e.add_argument("--wait", action="store_true",
@@ -33,20 +29,40 @@ def add_arguments(e) -> None:
                    help="also write the review site into OUTDIR/review/ (as `jixiao review OUTDIR` does)")
 
 
-def run(args) -> int:
+def add_execution_arguments(p) -> None:
+    """How inputs are run (workers, executor, memory cap, timeout): shared by extract and tables."""
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
+    p.add_argument("--executor", default="local", help="local (default), dask-local, or dask://HOST:PORT")
+    p.add_argument("--max-memory", type=float, default=4.0, metavar="GIB",
+                   help="memory cap per local worker process in GiB (default 4; 0: none)")
+    p.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="per input (default 600)")
+
+
+def check_execution_arguments(args) -> None:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.max_memory < 0:
         raise UsageError("--max-memory must be 0 (no cap) or a number of GiB")
+
+
+def local_pool(args, fn=None):
+    """With the local executor, a pool whose first worker loads the parsers while this process
+    goes on (finding and hashing the inputs); None with dask. ``fn``: the per-input function."""
+    if args.executor != "local":
+        return None
+    from ..executors import LocalPool
+
+    jobs = args.jobs or os.cpu_count() or 1
+    return LocalPool(jobs, args.timeout, int(args.max_memory * (1 << 30)), fn=fn).prestart()
+
+
+def run(args) -> int:
+    check_execution_arguments(args)
     from .. import api  # noqa: F401  (pydantic: loaded once, here, and inherited by the forked workers)
 
-    pool = None
-    if args.executor == "local":  # a worker loads the parsers while this process goes on
-        from ..executors import LocalPool
-
-        pool = LocalPool(args.jobs or os.cpu_count() or 1, args.timeout, int(args.max_memory * (1 << 30))).prestart()
+    pool = local_pool(args)
     try:
         return _extract(args, pool)
     finally:

@@ -2,14 +2,21 @@
 
 For a layout ``extract`` does not know (a 部门预算公开 budget table, a new form), or to see the
 grid ``extract`` reads: cells with their spans, text, box and method, nothing mapped or checked.
+
+Inputs run as ``extract``'s do (``executors``): each in a worker process with a deadline and a
+memory cap, so a PDF that hangs, eats memory or crashes a C library fails alone (``timeout``,
+``internal``) and the others are written. Only this process writes DIR.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputNotWritable, UsageError
+from ..errors import MissingDependency, OutputNotWritable, UsageError
+from .extract import add_execution_arguments, check_execution_arguments, local_pool
 
 HELP = "dump every ruled table of PDFs (any layout) into DIR as JSON, CSV and HTML"
 
@@ -23,64 +30,156 @@ def add_arguments(p) -> None:
     p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
                    help="read pages without a usable text layer from their image (default auto)")
     p.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
+    add_execution_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
-def _read(path: Path, ranges, hook):
-    """(document, None) or (None, (error_class, message)): a bad input never raises."""
-    from extract.alltables import read_tables
-    from extract.errors import EngineMissing
+@dataclass
+class _Input:
+    """One input: its path, its sha256 (the task's key) and output stem, or why it cannot be read."""
 
-    from ..api import failure_of
-    from ..errors import MissingDependency
-
-    try:
-        return read_tables(path, ranges, ocr=hook), None
-    except EngineMissing as e:  # the chosen OCR engine is not installed: the whole run stops (3)
-        raise MissingDependency(str(e)) from e
-    except Exception as e:  # MemoryError too; a bug of ours must not stop the other inputs either
-        return None, failure_of(e)
+    path: Path
+    digest: str | None = None
+    stem: str = ""
+    failure: tuple[str, str] | None = None  # (error_class, message)
 
 
 def run(args) -> int:
-    from extract.alltables import ocr_hook, parse_pages
+    from extract.alltables import parse_pages
 
-    from ..run import discover, parse_formats, prepare_outdir
-    from ..tables_out import FORMATS, write_document
+    from .. import api, executors  # noqa: F401  (api: pydantic loaded once, here, inherited by the workers)
+    from ..run import parse_formats
+    from ..tables_out import FORMATS
 
+    check_execution_arguments(args)
     formats = parse_formats(args.format, FORMATS)
     try:
-        ranges = parse_pages(args.pages) if args.pages else None
+        if args.pages:  # a usage error here, not a failure of every input in the workers
+            parse_pages(args.pages)
     except ValueError as e:
         raise UsageError(f"--pages: {e}") from e
-    files = discover(args.inputs)
+    pool = local_pool(args, executors.run_tables_task)  # looked up now: tests replace it
+    try:
+        return _tables(args, formats, pool, executors.run_tables_task)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _tables(args, formats: set[str], pool, fn) -> int:
+    from ..api import Options
+    from ..executors import execute
+    from ..inputs import find_inputs
+    from ..run import prepare_outdir
+
+    options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout)
+    entries = find_inputs(args.inputs)  # a name that matches nothing: a usage error, before any work
     outdir = Path(args.outdir)
     prepare_outdir(outdir)
-    hook = ocr_hook(args.ocr, args.ocr_engine)  # None with --ocr never
-    say = (lambda *a, **k: None) if args.quiet else print
-    failed = n_tables = 0
+    inputs = _plan(entries, options.max_bytes)
+    report = _Report(outdir, formats, args)
+    for inp in inputs:
+        if inp.failure:
+            report.failed(inp, *inp.failure)
+    tasks = _tasks(inputs, {**options.model_dump(), "pages": args.pages})
+    jobs = args.jobs or os.cpu_count() or 1
+    for digest, res in execute(tasks, args.executor, jobs, args.timeout, int(args.max_memory * (1 << 30)),
+                               pool, fn=fn):
+        if res.get("missing_dependency"):  # the chosen OCR engine cannot load: the whole run stops (3)
+            raise MissingDependency(res["message"])
+        for inp in inputs:
+            if inp.digest == digest:  # the same bytes under two names: read once, written for each
+                report.done(inp, res)
+    report.say(f"jixiao: {len(inputs)} input(s), {report.n_failed} failed, {report.n_tables} table(s); "
+               f"outputs in {outdir}/")
+    return 2 if report.n_failed else 0
+
+
+def _plan(entries: list, max_bytes: int) -> list[_Input]:
+    """The inputs in order, each hashed (the size limit first) or failed; stems unique in DIR
+    (a second ``x.pdf`` is ``x-<first 8 hex of its sha256>``)."""
+    from ..inputs import Refused, display_name
+
+    out: list[_Input] = []
     stems: set[str] = set()
-    for path in files:
-        doc, error = _read(path, ranges, hook)
-        if error:
-            failed += 1
-            print(f"jixiao: {path}: {error[0]}: {error[1]}", file=sys.stderr)
+    for entry in entries:
+        if isinstance(entry, Refused):  # a FIFO, a dangling link, a directory named *.pdf, …
+            out.append(_Input(entry.path, failure=(entry.error_class, entry.message)))
             continue
-        stem = path.stem if path.stem not in stems else f"{path.stem}-{doc.sha256[:8]}"
-        stems.add(stem)
+        inp = _Input(entry)
+        inp.digest, inp.failure = _hash(entry, max_bytes)
+        if inp.digest:
+            stem = display_name(entry.stem)  # a GBK name as Chinese text, like every output's
+            inp.stem = stem if stem not in stems else f"{stem}-{inp.digest[:8]}"
+            stems.add(inp.stem)
+        out.append(inp)
+    return out
+
+
+def _hash(path: Path, max_bytes: int) -> tuple[str | None, tuple[str, str] | None]:
+    from ..inputs import hash_file
+
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:  # refused without reading it
+            return None, ("too_large", f"{size} bytes is over the limit of {max_bytes}")
+        return hash_file(path)[0], None
+    except OSError as e:
+        return None, ("corrupt", f"cannot read the file: {e.strerror or e}")
+
+
+def _tasks(inputs: list[_Input], opts: dict) -> list:
+    from ..inputs import display_name
+
+    tasks, seen = [], set()
+    for inp in inputs:
+        if inp.digest and inp.digest not in seen:
+            seen.add(inp.digest)
+            tasks.append((str(inp.path), opts, display_name(inp.path.name), inp.digest))
+    return tasks
+
+
+class _Report:
+    """Writes each input's files as its result comes, and says what happened (stdout / stderr)."""
+
+    def __init__(self, outdir: Path, formats: set[str], args):
+        self.outdir, self.formats = outdir, formats
+        self.bom = args.csv_bom == "yes"
+        self.ocr_off = args.ocr == "never"
+        self.say = (lambda *a, **k: None) if args.quiet else print
+        self.n_failed = self.n_tables = 0
+
+    def failed(self, inp: _Input, error_class: str, message: str) -> None:
+        from ..inputs import display_path
+
+        self.n_failed += 1
+        print(f"jixiao: {display_path(inp.path)}: {error_class}: {message}", file=sys.stderr)
+
+    def done(self, inp: _Input, res: dict) -> None:
+        from extract.alltables import TablesDocument
+
+        from ..inputs import display_name, display_path
+        from ..tables_out import write_document
+
+        if res["status"] == "failure":
+            self.failed(inp, res["error_class"], res["message"])
+            return
+        doc = TablesDocument.model_validate(res["document"])
         try:
-            written = write_document(outdir, stem, doc, path.name, formats, bom=args.csv_bom == "yes")
+            written = write_document(self.outdir, inp.stem, doc, display_name(inp.path.name), self.formats,
+                                     bom=self.bom)
         except OSError as e:
-            raise OutputNotWritable(f"cannot write to {outdir}: {e.strerror or e}") from e
+            raise OutputNotWritable(f"cannot write to {self.outdir}: {e.strerror or e}") from e
+        where = display_path(inp.path)
         found = sum(len(p.tables) for p in doc.pages)
-        n_tables += found
-        say(f"jixiao: {path}: {found} table(s) on {len(doc.pages)} page(s) read, {len(written)} file(s) written")
+        self.n_tables += found
+        self.say(f"jixiao: {where}: {found} table(s) on {len(doc.pages)} page(s) read, {len(written)} file(s) written")
+        for note in res.get("soft_errors", []):  # damaged pages, skipped: the others were read
+            print(f"jixiao: {where}: {note}", file=sys.stderr)
         if doc.missing_pages:
-            print(f"jixiao: {path}: has {doc.n_pages} page(s); --pages asked for page(s) beyond: "
+            print(f"jixiao: {where}: has {doc.n_pages} page(s); --pages asked for page(s) beyond: "
                   f"{','.join(map(str, doc.missing_pages))}", file=sys.stderr)
         scans = [p.number for p in doc.pages if p.kind == "scanned"]
-        if scans and hook is None:
-            print(f"jixiao: {path}: page(s) {','.join(map(str, scans))} have no text layer (scans) and "
+        if scans and self.ocr_off:
+            print(f"jixiao: {where}: page(s) {','.join(map(str, scans))} have no text layer (scans) and "
                   "--ocr never is set, so their tables are not read", file=sys.stderr)
-    say(f"jixiao: {len(files)} input(s), {failed} failed, {n_tables} table(s); outputs in {outdir}/")
-    return 2 if failed else 0

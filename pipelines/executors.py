@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -146,6 +147,8 @@ def _blame_the_memory_cap(result, engine: str) -> None:
     modules = {"rapidocr": ("rapidocr", "onnxruntime"), "tesseract": ("pytesseract",)}.get(engine, ())
     if not modules or any(importlib.util.find_spec(m) is None for m in modules):
         return  # really missing: the engine's own words say how to install it
+    if engine == "tesseract" and shutil.which("tesseract") is None:
+        return  # pytesseract is there, the program it runs is not: no cap makes a program vanish
     detail = result.message.split(" [traceback:", 1)[0][:200]
     result.error_class = "ocr_unavailable"
     result.missing_dependency = True

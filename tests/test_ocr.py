@@ -298,6 +298,7 @@ def test_cli_exits_3_without_the_engine(tmp_path):
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 3, res.stdout + res.stderr
     assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in res.stdout + res.stderr
+    assert "memory cap" not in res.stdout + res.stderr  # a missing program is not the cap's doing
 
 
 def test_ocr_never_on_a_scan_is_a_failure_row():

@@ -24,18 +24,16 @@ from pydantic import BaseModel, Field
 from .errors import Corrupt, PageDamage
 from .model import Page
 from .pdf import (
-    MATCH_SHARE,
     MAX_BYTES,
     MinerPages,
-    _shared_share,
     check_file,
+    matching_miner_page,
     open_pdfium,
     page_text,
     read_or_note,
     read_page,
     sha256_file,
 )
-from .textfold import fold
 
 # The OCR hook: (page as read from the text layer, its pypdfium2 page) -> the page to keep. It is
 # called for every page read and decides itself which pages go the OCR way (e.g. with
@@ -209,29 +207,9 @@ class _PageReader:
 
     def _plumber_page(self, i: int, pdfium_page):
         if not self.aligned:
-            return self._matching_page(i, pdfium_page)
+            return matching_miner_page(self.miner.pages, i, len(self.pdf), page_text(pdfium_page), close_others=True)
         pp = self.miner.pages[i]
         if pp is None:
             raise PageDamage(self.miner.damaged.get(i, "pdfminer cannot build this page"))
         return pp
 
-    def _matching_page(self, i: int, pdfium_page):
-        """Of pdfminer's pages near i (a page lost or added shifts the rest by one), the one
-        sharing most of the text of PDFium's page i."""
-        text = page_text(pdfium_page)
-        n, m = len(self.pdf), len(self.miner.pages)
-        best, best_share = None, 0.0
-        tried = []
-        for j in dict.fromkeys((i, i - 1, i + 1, i + m - n)):
-            page = self.miner.pages[j] if 0 <= j < m else None
-            chars = read_or_note(lambda page=page: page.chars, {}, j) if page is not None else None
-            share = _shared_share(fold("".join(c["text"] for c in chars)), text) if chars else 0.0
-            tried += [page] if page is not None else []
-            if share > best_share:
-                best, best_share = page, share
-        for page in tried:
-            if page is not best or best_share < MATCH_SHARE:
-                page.close()  # its parsed characters: a long PDF is read page by page
-        if best is None or best_share < MATCH_SHARE:
-            raise PageDamage("the page tree is damaged: pdfminer has no page with this page's text")
-        return best

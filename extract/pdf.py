@@ -973,6 +973,36 @@ def _glyphs_without_text(text: str, usable: bool) -> bool:
     return not usable and sum(not ch.isspace() for ch in text) >= MIN_CHARS
 
 
+def matching_miner_page(pages, i: int, n: int, text: str, close_others: bool = False):
+    """pdfminer's page that shows PDFium's page i (of n), whose text is ``text``: of the pages
+    near i (a page lost or added shifts the rest by one), the one sharing most of its text.
+    ``close_others``: free the parsed characters of the pages tried and not taken (a long PDF
+    read page by page). Raises PageDamage when none shares enough."""
+    m = len(pages)
+    best, best_share, tried = None, 0.0, []
+    for j in dict.fromkeys((i, i - 1, i + 1, i + m - n)):
+        if not 0 <= j < m:
+            continue
+        page = pages[j]
+        if page is None:  # a page pdfminer could not build
+            continue
+        tried.append(page)
+        chars = read_or_note(lambda page=page: page.chars, {}, j)
+        if not chars:
+            continue
+        share = _shared_share(fold("".join(c["text"] for c in chars)), text)
+        if share > best_share:
+            best, best_share = page, share
+    found = best if best_share >= MATCH_SHARE else None
+    if close_others:
+        for page in tried:
+            if page is not found:
+                page.close()
+    if found is None:
+        raise PageDamage("the page tree is damaged: pdfminer has no page with this page's text")
+    return found
+
+
 def _shared_share(a: str, b: str) -> float:
     """The share of characters (spaces aside) two texts have in common, of the longer one."""
     from collections import Counter
@@ -1123,24 +1153,7 @@ class _PageSource:
             raise self.miner.error
         if self.aligned:
             return self.miner.pages[i]
-        return self._matching_page(i)
-
-    def _matching_page(self, i: int):
-        """pdfminer's page that shows PDFium's page i: of the pages near i (a page lost or added
-        shifts the rest by one), the one sharing most of its text."""
-        n, m = len(self.pdf), len(self.miner.pages)
-        best, best_share = None, 0.0
-        for j in dict.fromkeys((i, i - 1, i + 1, i + m - n)):
-            page = self.miner.pages[j] if 0 <= j < m else None
-            chars = read_or_note(lambda page=page: page.chars, {}, j) if page is not None else None
-            if not chars:
-                continue
-            share = _shared_share(fold("".join(c["text"] for c in chars)), self.texts[i])
-            if share > best_share:
-                best, best_share = page, share
-        if best is None or best_share < MATCH_SHARE:
-            raise PageDamage("the page tree is damaged: pdfminer has no page with this page's text")
-        return best
+        return matching_miner_page(self.miner.pages, i, len(self.pdf), self.texts[i])
 
     def _ocr(self):
         if self._reader is None:

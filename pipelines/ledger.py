@@ -2,7 +2,10 @@
 
 One row per (input sha256, pipeline version, config hash) with its status and its result, so a
 rerun skips unchanged inputs, recognises renamed or duplicated files by their bytes, and the
-outputs can be rebuilt from the ledger alone after any crash.
+outputs can be rebuilt from the ledger alone after any crash. Beside each finished result, its
+share of the output files as written (``rendered``, made from the result by the outputs' code,
+keyed by that code's hash too), so a rerun over a large archive copies bytes instead of loading
+and re-encoding every result; writing a result drops its renderings.
 
 A damaged ledger (truncated, overwritten, another file or a directory in its place, another
 schema, locked by some other program) raises ``LedgerDamaged``; the run sets it aside
@@ -32,6 +35,15 @@ CREATE TABLE IF NOT EXISTS results (
     updated REAL NOT NULL,
     PRIMARY KEY (sha256, version, config)
 );
+CREATE TABLE IF NOT EXISTS rendered (
+    sha256 TEXT NOT NULL,
+    version TEXT NOT NULL,
+    config TEXT NOT NULL,
+    render TEXT NOT NULL,
+    brief TEXT NOT NULL,
+    text BLOB NOT NULL,
+    PRIMARY KEY (sha256, version, config, render)
+);
 CREATE TABLE IF NOT EXISTS seen (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -42,6 +54,7 @@ CREATE TABLE IF NOT EXISTS seen (
 COLUMNS = {
     "results": ["sha256", "version", "config", "status", "source_file", "result", "updated"],
     "seen": ["path", "sha256", "size", "mtime_ns"],
+    "rendered": ["sha256", "version", "config", "render", "brief", "text"],
 }
 # Only jixiao writes the ledger, and only one run at a time (the OUTDIR lock): a lock held longer
 # than this is some other program's (a database browser), and the run goes on without that file.
@@ -142,6 +155,33 @@ class Ledger:
         except ValueError as e:  # a row SQLite reads back intact but that is not our JSON
             raise LedgerDamaged(f"a result that is not JSON ({e})") from e
 
+    def state(self, sha256: str, version: str, config: str) -> tuple[str, dict | None] | None:
+        """``get``, without loading a finished result (only a failure's says whether the entry can
+        be reused): a rerun over a large archive does not read every result."""
+        row = self._run(
+            "SELECT status, result IS NULL FROM results WHERE sha256 = ? AND version = ? AND config = ?",
+            (sha256, version, config),
+        ).fetchone()
+        if not row:
+            return None
+        if row[0] == "failed" and not row[1]:
+            return self.get(sha256, version, config)
+        return row[0], None if row[1] else {}
+
+    def result(self, sha256: str, version: str, config: str) -> dict | None:
+        """The result of a finished entry (done or failed), or None."""
+        row = self._run(
+            "SELECT result FROM results WHERE sha256 = ? AND version = ? AND config = ?"
+            " AND status IN ('done', 'failed')",
+            (sha256, version, config),
+        ).fetchone()
+        if not row or row[0] is None:
+            return None
+        try:
+            return json.loads(row[0])
+        except ValueError as e:  # a row SQLite reads back intact but that is not our JSON
+            raise LedgerDamaged(f"a result that is not JSON ({e})") from e
+
     def mark(self, sha256: str, version: str, config: str, status: str, source_file: str, result: dict | None = None):
         self.mark_many([(sha256, version, config, status, source_file, result)])
 
@@ -158,6 +198,30 @@ class Ledger:
                  for sha, ver, cfg, st, name, res in rows],
                 many=True,
             )
+            self._run("DELETE FROM rendered WHERE sha256 = ? AND version = ? AND config = ?",
+                      [row[:3] for row in rows], many=True)
+
+    # -- renderings of finished results (see the module's docstring)
+    def rendered(self, sha256: str, version: str, config: str, render: str) -> tuple[dict, bytes] | None:
+        """(brief, text) kept for a result by ``keep_rendered``, or None."""
+        row = self._run(
+            "SELECT brief, text FROM rendered WHERE sha256 = ? AND version = ? AND config = ? AND render = ?",
+            (sha256, version, config, render),
+        ).fetchone()
+        if not row:
+            return None
+        try:
+            return json.loads(row[0]), bytes(row[1])
+        except (ValueError, TypeError) as e:
+            raise LedgerDamaged(f"a rendering that is not ours ({e})") from e
+
+    def keep_rendered(self, sha256: str, version: str, config: str, render: str, brief: dict, text: bytes) -> None:
+        self._run("INSERT OR REPLACE INTO rendered (sha256, version, config, render, brief, text)"
+                  " VALUES (?, ?, ?, ?, ?, ?)", (sha256, version, config, render, _json_text(brief), text))
+
+    def drop_renderings_except(self, render: str) -> None:
+        """Drop what older code rendered: it can never be used again."""
+        self._run("DELETE FROM rendered WHERE render != ?", (render,))
 
     def transaction(self):
         """A block of writes committed together (e.g. the hashes of a run's inputs)."""

@@ -6,6 +6,12 @@ written to a temporary name and fsynced; only when all of a run's files are writ
 renamed into place, so a crash or a full disk never leaves a half-written file, nor a mix of this
 run's files and the last one's. A write that fails for want of space is OutputNotWritable (exit 4).
 
+The files are written as the inputs' shares of them stream past, one input at a time
+(``write_parts``; ``write_outputs`` for plain results): no table is ever held whole, so memory
+stays flat however large the archive grows. An input's share (``Part``) is rendered once from its
+result and kept in the ledger (``pack``), so a rerun over a large archive copies bytes instead of
+re-encoding every result.
+
 CSV cells are made safe for spreadsheets (``csv_safe``); JSONL, Parquet and SQLite keep the text.
 """
 
@@ -13,12 +19,15 @@ from __future__ import annotations
 
 import csv
 import errno
+import hashlib
 import io
 import json
 import os
 import re
 import sqlite3
 import tempfile
+import zlib
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,6 +59,22 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def _staged(path: Path, data: bytes) -> Path:
     """``data`` in a fsynced temporary file beside ``path``, ready to be renamed over it."""
+    f, tmp = _new_tmp(path)
+    try:
+        with f:
+            f.write(data)
+            _sync(f)
+    except BaseException as e:
+        _discard(tmp)
+        if isinstance(e, OSError):
+            raise _not_writable(path, e) from e
+        raise
+    return tmp
+
+
+def _new_tmp(path: Path):
+    """(an open binary file, its name): a new temporary file beside ``path`` with the usual
+    permissions (mkstemp alone gives 0600)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -57,16 +82,16 @@ def _staged(path: Path, data: bytes) -> Path:
         raise _not_writable(path, e) from e
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException as e:
+        return os.fdopen(fd, "wb"), Path(tmp)
+    except OSError as e:
+        os.close(fd)
         _discard(Path(tmp))
-        if isinstance(e, OSError):
-            raise _not_writable(path, e) from e
-        raise
-    return Path(tmp)
+        raise _not_writable(path, e) from e
+
+
+def _sync(f) -> None:
+    f.flush()
+    os.fsync(f.fileno())
 
 
 def _discard(tmp: Path) -> None:
@@ -96,6 +121,12 @@ class Staging:
 
     def adopt(self, path: Path, tmp: Path) -> None:
         self.files[path] = tmp
+
+    def create(self, path: Path):
+        """An open binary temporary file for ``path``, to be written by the caller (and closed)."""
+        f, tmp = _new_tmp(path)
+        self.files[path] = tmp
+        return f
 
     def commit(self) -> None:
         for path, tmp in self.files.items():
@@ -147,17 +178,12 @@ def _flat(item: dict) -> dict:
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in item.items()}
 
 
-def records_of(results: list[dict]) -> list[dict]:
-    """Every filing's record, in input order."""
-    return [r for res in results for r in res.get("records", [])]
-
-
-def table_rows(results: list[dict]) -> dict[str, list[dict]]:
-    """The rows of every output table, from the per-input results (in input order)."""
-    records = records_of(results)
+def rows_of(res: dict) -> dict[str, list[dict]]:
+    """The rows one input's result adds to each output table (its filings in order)."""
+    records = res.get("records", [])
     rows: dict[str, list[dict]] = {
         "filings": [filing_row(r) for r in records],
-        "failures": [{k: res.get(k) for k in FAILURE_COLUMNS} for res in results if res.get("status") == "failure"],
+        "failures": [{k: res.get(k) for k in FAILURE_COLUMNS}] if res.get("status") == "failure" else [],
     }
     for name in schema.FOREIGN_KEYS:  # the child tables, one row per item of a record
         rows[name] = [{"filing_id": r["filing_id"], **_flat(item)} for r in records for item in r.get(name, [])]
@@ -195,20 +221,37 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-def csv_bytes(columns, rows, bom: bool = True, types: dict[str, str] | None = None) -> bytes:
-    """CSV text; ``types`` (column → OUTPUT_TABLES type) tells the text columns, whose cells are
-    made safe (``csv_safe``): every column when it is not given."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+def csv_lines(columns, rows, types: dict[str, str] | None = None) -> str:
+    """CSV lines (CRLF) of ``rows``; ``types`` (column → OUTPUT_TABLES type) tells the text
+    columns, whose cells are made safe (``csv_safe``): every column when it is not given."""
     columns = list(columns)
-    w.writerow(columns)
     text = [types is None or types.get(c, "string") == "string" for c in columns]
-    for row in rows:
-        w.writerow([_csv_cell(row.get(c), t) for c, t in zip(columns, text)])
-    return _utf8(("\ufeff" if bom else "") + buf.getvalue())
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        [_csv_cell(row.get(c), t) for c, t in zip(columns, text)] for row in rows)
+    return buf.getvalue()
+
+
+def csv_head(columns, bom: bool) -> str:
+    """The start of a CSV file: BOM (Excel on Chinese Windows needs it) and the header line."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(list(columns))
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def csv_bytes(columns, rows, bom: bool = True, types: dict[str, str] | None = None) -> bytes:
+    """A whole CSV file, as the streamed ones are written: ``csv_head`` and ``csv_lines``."""
+    return _utf8(csv_head(columns, bom) + csv_lines(columns, rows, types))
 
 
 # ---------------------------------------------------------------- Parquet (exact decimals)
+
+# A table's rows wait as Python values until they are this many cells (rows x columns), then as
+# an Arrow batch (compact) until the batches hold this many bytes: then they are a row group. So a
+# table takes a few MB however many rows it has; one up to that size is one row group, as
+# pq.write_table makes it.
+BATCH_CELLS = 8_192
+ROW_GROUP_BYTES = 4 << 20
 
 
 def _arrow_schema(name: str):
@@ -232,75 +275,264 @@ def _typed(value, typ: str):
     return text if text.isascii() else _utf8(text).decode("utf-8")  # a lone surrogate as an escape
 
 
-def parquet_bytes(name: str, rows: list[dict]) -> bytes:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    cols = TABLES[name]
-    data = {c: [_typed(r.get(c), t) for r in rows] for c, t in cols}
-    table = pa.table(data, schema=_arrow_schema(name))
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    return sink.getvalue().to_pybytes()
-
-
 # ---------------------------------------------------------------- SQLite
 
 _SQL_TYPES = {"string": "TEXT", "decimal": "TEXT", "integer": "INTEGER", "boolean": "INTEGER"}
+# Cells of one table inserted together (executemany): bounded memory, few calls.
+SQL_CHUNK_CELLS = 16_384
 
 
-def write_sqlite(path: Path, rows: dict[str, list[dict]]) -> None:
-    """One database with the SPEC tables, keys and indexes; decimals as exact TEXT."""
-    tmp = sqlite_staged(path, rows)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+def _create_tables(db: sqlite3.Connection) -> None:
+    """The SPEC tables, keys and indexes, empty."""
+    for name, cols in TABLES.items():
+        defs = [f'"{c}" {_SQL_TYPES[t]}' for c, t in cols]
+        if name in schema.PRIMARY_KEYS:
+            defs.append(f"PRIMARY KEY ({', '.join(schema.PRIMARY_KEYS[name])})")
+        if name in schema.FOREIGN_KEYS:
+            fk = schema.FOREIGN_KEYS[name]
+            defs.append(f'FOREIGN KEY ("{fk}") REFERENCES filings (filing_id)')
+        db.execute(f'CREATE TABLE "{name}" ({", ".join(defs)})')
+        if name in schema.FOREIGN_KEYS:
+            db.execute(f'CREATE INDEX "{name}_filing" ON "{name}" (filing_id)')
 
 
-def sqlite_staged(path: Path, rows: dict[str, list[dict]]) -> Path:
-    """``write_sqlite``'s database in a fsynced temporary file beside ``path``."""
-    tmp = None
-    try:
-        tmp = _tmp_path(path)
-        _fill_sqlite(tmp, rows)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-    except (OSError, sqlite3.Error) as e:
-        if tmp is not None:
-            _discard(tmp)
-            _discard(tmp.with_name(tmp.name + "-journal"))
-        raise OutputNotWritable(f"cannot write {path}: {e}") from e
-    return tmp
-
-
-def _fill_sqlite(tmp: Path, rows: dict[str, list[dict]]) -> None:
-    db = sqlite3.connect(tmp)  # a new file: sqlite creates it with the usual permissions
-    try:
-        for name, cols in TABLES.items():
-            defs = [f'"{c}" {_SQL_TYPES[t]}' for c, t in cols]
-            if name in schema.PRIMARY_KEYS:
-                defs.append(f"PRIMARY KEY ({', '.join(schema.PRIMARY_KEYS[name])})")
-            if name in schema.FOREIGN_KEYS:
-                fk = schema.FOREIGN_KEYS[name]
-                defs.append(f'FOREIGN KEY ("{fk}") REFERENCES filings (filing_id)')
-            db.execute(f'CREATE TABLE "{name}" ({", ".join(defs)})')
-            if name in schema.FOREIGN_KEYS:
-                db.execute(f'CREATE INDEX "{name}_filing" ON "{name}" (filing_id)')
-            names = [c for c, _ in cols]
-            db.executemany(
-                f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in names)})',
-                [[_sql_value(r.get(c), t) for c, t in cols] for r in rows[name]],
-            )
-        db.commit()
-    finally:
-        db.close()
-
-
-def _sql_value(v, typ: str):
-    """``_typed``, in what SQLite stores: decimals as exact text, booleans as 0/1."""
+def _stored(v, typ: str):
+    """``_typed`` as JSON and SQLite keep it: a decimal as its exact text (Parquet makes it a
+    Decimal again); a boolean stays one (SQLite stores it as 0/1)."""
     v = _typed(v, typ)
-    if isinstance(v, bool):
-        return int(v)
     return str(v) if isinstance(v, Decimal) else v
+
+
+# ---------------------------------------------------------------- one input's share
+
+
+CSV_TABLES = ("filings", *schema.FOREIGN_KEYS, "failures")  # in this order in every Part
+# What the rendered text of a Part depends on besides the result: this module's code. A change
+# to it makes every cached rendering (the ledger's ``rendered`` table) stale.
+RENDER_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+class Part:
+    """One input's share of the outputs, as ``render`` makes it: ``text`` holds its lines of
+    filings.jsonl ("jsonl") and of each CSV file (CSV_TABLES), as the bytes written, and its table
+    rows for the typed formats ("typed": JSON, read only when Parquet or SQLite is written)."""
+
+    def __init__(self, text: dict[str, bytes]):
+        self.text = text
+        self._typed: dict[str, list[list]] | None = None
+
+    @classmethod
+    def of(cls, res: dict) -> Part:
+        return cls(render(res))
+
+    def typed(self) -> dict[str, list[list]]:
+        """Table → rows, each a list of cells in OUTPUT_TABLES order (``_stored``)."""
+        if self._typed is None:
+            self._typed = json.loads(self.text["typed"])
+        return self._typed
+
+
+PARTS = ("jsonl", *CSV_TABLES, "typed")
+
+
+def render(res: dict) -> dict[str, bytes]:
+    """A result's share of every output file (``Part``), in UTF-8: no BOM, no header."""
+    rows = rows_of(res)
+    text = {"jsonl": _utf8("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in res.get("records", [])))}
+    for name in CSV_TABLES:
+        text[name] = _utf8(csv_lines([c for c, _ in TABLES[name]], rows[name], dict(TABLES[name])))
+    typed = {name: [[_stored(r.get(c), t) for c, t in cols] for r in rows[name]] for name, cols in TABLES.items()}
+    text["typed"] = json.dumps(typed, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+    return text
+
+
+def pack(text: dict[str, bytes]) -> bytes:
+    """A Part's ``text`` as one blob to keep in the ledger: the lengths, a newline, the bytes,
+    deflated (a fifth of the size: the ledger would otherwise double; inflating costs ~30 µs)."""
+    raw = b" ".join(b"%d" % len(text[n]) for n in PARTS) + b"\n" + b"".join(text[n] for n in PARTS)
+    return zlib.compress(raw, 1)
+
+
+def unpack(blob: bytes) -> dict[str, bytes]:
+    """``pack``, undone; ValueError when the blob is not one."""
+    try:
+        head, _, body = zlib.decompress(blob).partition(b"\n")
+    except zlib.error as e:
+        raise ValueError(str(e)) from e
+    sizes = [int(n) for n in head.split()]
+    if len(sizes) != len(PARTS) or sum(sizes) != len(body):
+        raise ValueError("not a packed rendering")
+    text, at = {}, 0
+    for name, size in zip(PARTS, sizes):
+        text[name] = body[at:at + size]
+        at += size
+    return text
+
+
+# ---------------------------------------------------------------- streamed files
+
+
+class _Sink:
+    """One output file fed input by input. ``add`` and ``close`` turn a failed write into
+    OutputNotWritable naming the file; ``abort`` lets go of what is open (the staging discards
+    the temporary file)."""
+
+    path: Path
+
+    def add(self, part: Part) -> None:
+        self._guarded(self._add, part)
+
+    def close(self) -> None:
+        self._guarded(self._close)
+
+    def _guarded(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except OSError as e:
+            raise _not_writable(self.path, e) from e
+
+    def _add(self, part: Part) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class _TextSink(_Sink):
+    """filings.jsonl or a CSV file: ``head`` (BOM and header), then each Part's ``text[name]``."""
+
+    def __init__(self, staging: Staging, path: Path, name: str, head: bytes = b""):
+        self.path, self.name = path, name
+        self.f = staging.create(path)
+        self.f.write(head)
+
+    def _add(self, part: Part) -> None:
+        self.f.write(part.text[self.name])
+
+    def _close(self) -> None:
+        _sync(self.f)
+        self.f.close()
+
+    def abort(self) -> None:
+        try:
+            self.f.close()
+        except OSError:
+            pass  # the write that failed is the error to report
+
+
+class _ParquetSink(_Sink):
+    """A Parquet file of one table, a row group per ROW_GROUP_BYTES of Arrow data."""
+
+    def __init__(self, staging: Staging, path: Path, table: str):
+        import pyarrow.parquet as pq
+
+        self.path, self.table, self.cols = path, table, TABLES[table]
+        self.schema = _arrow_schema(table)
+        self.f = staging.create(path)
+        try:
+            self.writer = pq.ParquetWriter(self.f, self.schema)
+        except BaseException:
+            self.f.close()
+            raise
+        self.rows: list[list] = []
+        self.batches: list = []
+        self.batch_bytes = 0
+        self.groups = 0
+
+    def _add(self, part: Part) -> None:
+        rows = part.typed()[self.table]
+        self.rows += rows
+        if len(self.rows) * len(self.cols) >= BATCH_CELLS:
+            self._batch()
+            if self.batch_bytes >= ROW_GROUP_BYTES:
+                self._flush()
+
+    def _batch(self) -> None:
+        import pyarrow as pa
+
+        columns = list(zip(*self.rows)) or [()] * len(self.cols)
+        arrays = [[None if v is None else Decimal(v) for v in col] if t == "decimal" else col
+                  for col, (_c, t) in zip(columns, self.cols)]
+        batch = pa.RecordBatch.from_arrays([pa.array(col, type=f.type) for col, f in zip(arrays, self.schema)],
+                                           schema=self.schema)
+        self.batches.append(batch)
+        self.batch_bytes += batch.nbytes
+        self.rows = []
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        self.writer.write_table(pa.Table.from_batches(self.batches, schema=self.schema))
+        self.groups += 1
+        self.batches, self.batch_bytes = [], 0
+
+    def _close(self) -> None:
+        if self.rows or not (self.batches or self.groups):
+            self._batch()  # an empty table too: one empty row group, as pq.write_table makes it
+        if self.batches:
+            self._flush()
+        self.writer.close()
+        _sync(self.f)
+        self.f.close()
+
+    def abort(self) -> None:
+        for close in (self.writer.close, self.f.close):
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - the write that failed is the error to report
+                pass
+        self.writer.is_open = False  # or its __del__ tries the failed close once more
+
+
+class _SqliteSink(_Sink):
+    """filings.sqlite: every table, rows inserted in chunks, one transaction."""
+
+    def __init__(self, staging: Staging, path: Path):
+        self.path, self.db = path, None
+        self.tmp = _tmp_path(path)
+        staging.adopt(path, self.tmp)
+        self.pending: dict[str, list[list]] = {name: [] for name in TABLES}
+        self._guarded(self._open)
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(self.tmp)  # a new file: sqlite creates it with the usual permissions
+        _create_tables(self.db)
+
+    def _guarded(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except (OSError, sqlite3.Error) as e:
+            raise OutputNotWritable(f"cannot write {self.path}: {e}") from e
+
+    def _add(self, part: Part) -> None:
+        typed = part.typed()
+        for name, cols in TABLES.items():
+            self.pending[name] += typed[name]
+            if len(self.pending[name]) * len(cols) >= SQL_CHUNK_CELLS:
+                self._insert(name)
+
+    def _insert(self, name: str) -> None:
+        marks = ", ".join("?" for _ in TABLES[name])
+        self.db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', self.pending[name])
+        self.pending[name] = []
+
+    def _close(self) -> None:
+        for name in TABLES:
+            self._insert(name)
+        self.db.commit()
+        self.db.close()
+        self.db = None
+        with open(self.tmp, "rb") as f:
+            os.fsync(f.fileno())
+
+    def abort(self) -> None:
+        if self.db is not None:
+            self.db.close()  # uncommitted: nothing more is written
+            self.db = None
+        _discard(self.tmp.with_name(self.tmp.name + "-journal"))
 
 
 # ---------------------------------------------------------------- datapackage.json
@@ -340,42 +572,53 @@ def datapackage(csv_names: dict[str, str], bom: bool) -> dict:
 # ---------------------------------------------------------------- all of OUTDIR
 
 
-def write_outputs(outdir: Path, results: list[dict], formats: set[str], bom: bool = True) -> dict[str, Path]:
-    """Write every output for the given per-input results; returns what was written. All files are
-    staged first and renamed into place together (nothing replaced when one cannot be written)."""
-    rows = table_rows(results)
-    written: dict[str, Path] = {}
+def _open_sinks(sinks: list[_Sink], staging: Staging, outdir: Path, formats: set[str], bom: bool) -> dict[str, str]:
+    """Append a sink for every file of these formats (failures.csv always) to ``sinks`` (as each is
+    opened: one that fails leaves the others to be let go of); returns the CSV files by table."""
+    csv_names = {}
+    if "jsonl" in formats:
+        sinks.append(_TextSink(staging, outdir / "filings.jsonl", "jsonl"))
+    for name in CSV_TABLES if "csv" in formats else ("failures",):
+        head = _utf8(csv_head([c for c, _ in TABLES[name]], bom))
+        sinks.append(_TextSink(staging, outdir / f"{name}.csv", name, head))
+        csv_names[name] = f"{name}.csv"
+    if "parquet" in formats:
+        for name in TABLES:
+            sinks.append(_ParquetSink(staging, outdir / "parquet" / f"{name}.parquet", name))
+    if "sqlite" in formats:
+        sinks.append(_SqliteSink(staging, outdir / "filings.sqlite"))
+    return csv_names
+
+
+def write_outputs(outdir: Path, results: Iterable[dict], formats: set[str], bom: bool = True) -> dict[str, Path]:
+    """``write_parts`` for per-input results (in input order)."""
+    return write_parts(outdir, (Part.of(res) for res in results), formats, bom)
+
+
+def write_parts(outdir: Path, parts: Iterable[Part], formats: set[str], bom: bool = True) -> dict[str, Path]:
+    """Write every output from the inputs' Parts (any iterable, in input order, read once, one
+    Part at a time); returns what was written. All files are staged first and renamed into place
+    together (nothing replaced when one cannot be written)."""
     staging = Staging()
-
-    def put(name: str, data: bytes) -> None:
-        staging.put(outdir / name, data)
-        written[name] = outdir / name
-
+    sinks: list[_Sink] = []
     try:
-        if "jsonl" in formats:
-            records = records_of(results)
-            put("filings.jsonl", _utf8("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)))
-        csv_names = {}
-        if "csv" in formats:
-            for name in ("filings", *schema.FOREIGN_KEYS):
-                put(f"{name}.csv", csv_bytes([c for c, _ in TABLES[name]], rows[name], bom, dict(TABLES[name])))
-                csv_names[name] = f"{name}.csv"
-        put("failures.csv", csv_bytes(FAILURE_COLUMNS, rows["failures"], bom, dict(TABLES["failures"])))
-        csv_names["failures"] = "failures.csv"
-        put("datapackage.json",
-            (json.dumps(datapackage(csv_names, bom), ensure_ascii=False, indent=2) + "\n").encode())
-        if "parquet" in formats:
-            for name in TABLES:
-                put(f"parquet/{name}.parquet", parquet_bytes(name, rows[name]))
-        if "sqlite" in formats:
-            staging.adopt(outdir / "filings.sqlite", sqlite_staged(outdir / "filings.sqlite", rows))
-            written["filings.sqlite"] = outdir / "filings.sqlite"
+        csv_names = _open_sinks(sinks, staging, outdir, formats, bom)
+        for part in parts:
+            for sink in sinks:
+                sink.add(part)
+        while sinks:
+            sinks[0].close()
+            sinks.pop(0)
+        staging.put(outdir / "datapackage.json",
+                    (json.dumps(datapackage(csv_names, bom), ensure_ascii=False, indent=2) + "\n").encode())
+        written = {str(path.relative_to(outdir)): path for path in staging.files}
         staging.commit()
-    except OSError as e:
+    except BaseException as e:
+        for sink in sinks:
+            sink.abort()
         staging.discard()
-        raise _not_writable(Path(e.filename or outdir), e) from e
-    except BaseException:
-        staging.discard()
+        if isinstance(e, OSError):
+            raise _not_writable(Path(e.filename or outdir), e) from e
         raise
     return written
 

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +20,13 @@ from .inputs import Refused, display_name, display_path, find_inputs, hash_file
 from .ledger import Ledger, LedgerDamaged, set_aside
 from .outdir import hold as hold_outdir
 from .outdir import prepare
-from .outputs import write_outputs, write_summary
+from .outputs import RENDER_KEY, Part, pack, unpack, write_parts, write_summary
 
 FORMATS = {"jsonl", "csv", "parquet", "sqlite"}
 LEDGER = "ledger.sqlite"
 # Failures that say nothing about the input's bytes: a rerun tries those inputs again.
 TRANSIENT = frozenset({"timeout", "internal", "changed_during_read"})
+MARK_CHUNK = 1000  # inputs marked "running" per ledger transaction
 log = logging.getLogger("jixiao")
 
 
@@ -70,7 +71,7 @@ def parse_formats(text: str, allowed: Iterable[str] = FORMATS) -> set[str]:
     return formats
 
 
-def _hash(ledger: Ledger, path: Path) -> str:
+def _hash(ledger: Ledger, path: str) -> str:
     """The file's sha256, from the ledger's cache while its size and mtime are unchanged."""
     st = os.stat(path)
     key = os.path.realpath(path)
@@ -86,12 +87,12 @@ def _failure(name: str, error_class: str, message: str) -> dict:
     return FileResult(source_file=name, status="failure", error_class=error_class, message=message).model_dump()
 
 
-def _key(ledger: Ledger, entry: Path | Refused, max_bytes: int) -> tuple[str | None, dict | None]:
+def _key(ledger: Ledger, entry: str | Refused, max_bytes: int) -> tuple[str | None, dict | None]:
     """(the ledger key of an input, or None with the failure of an input that cannot be read).
     The size limit comes before hashing: a huge file is refused without reading it."""
     if isinstance(entry, Refused):
         return None, _failure(display_name(entry.path.name), entry.error_class, entry.message)
-    name = display_name(entry.name)
+    name = display_name(os.path.basename(entry))
     try:
         size = os.stat(entry).st_size
         if size > max_bytes:
@@ -129,7 +130,9 @@ def run(
 
 
 def _run(inputs: list[str], outdir: str, wait: bool, t0: float, batch: _Batch) -> tuple[int, dict]:
-    entries = find_inputs(inputs)
+    # Each file as its path's text: a Path object weighs four times as much, and an archive holds
+    # hundreds of thousands of them.
+    entries = [e if isinstance(e, Refused) else os.fspath(e) for e in find_inputs(inputs)]
     out = Path(outdir)
     with hold_outdir(out, wait):
         try:
@@ -143,16 +146,15 @@ def _run(inputs: list[str], outdir: str, wait: bool, t0: float, batch: _Batch) -
             except LedgerDamaged as again:
                 raise OutputNotWritable(
                     f"a new ledger in {display_path(out)} cannot be used either: {again}") from again
-    missing = [r for r in batch.ordered if r.get("missing_dependency")]
-    if missing:
-        raise MissingDependency(missing[0]["message"])
+    if batch.missing:
+        raise MissingDependency(batch.missing)
     failed = summary["inputs"]["by_status"].get("failure", 0)
     return (2 if failed else 0), summary
 
 
 @dataclass
 class _Batch:
-    """One run's settings, and (after ``run``) its results in input order."""
+    """One run's settings, and (after ``run``) the first missing dependency its results name."""
 
     formats: set[str]
     options: Options
@@ -163,57 +165,65 @@ class _Batch:
     progress: Callable[[dict], None] | None
     max_memory: int
     pool: LocalPool | None = None
-    ordered: list[dict] = field(default_factory=list)
+    missing: str | None = None
 
-    def run(self, entries: list[Path | Refused], out: Path, t0: float) -> dict:
+    def run(self, entries: list[str | Refused], out: Path, t0: float) -> dict:
+        """Results go to the ledger as they come; the outputs are then written from it one input at
+        a time, in input order, with the summary counted on the way: no list of all results is
+        ever held, so the driver's memory stays flat however large the archive is."""
         version = pipeline_version()
         config = self.options.key()
         ledger = Ledger(out / LEDGER)
         try:
-            plan, results = self._plan(ledger, entries)
-            todo, skipped = self._todo(ledger, plan, results, version, config)
-            self._execute(ledger, todo, plan, results, version, config)
-            self.ordered = _in_input_order(plan, results)
-            written = write_outputs(out, self.ordered, self.formats, bom=self.csv_bom)
-            summary = summarise(self.ordered, skipped, len(entries), time.perf_counter() - t0, version, written, out)
+            plan, refused = self._plan(ledger, entries)
+            todo, skipped = self._todo(ledger, plan, refused, version, config)
+            self._execute(ledger, todo, plan, version, config)
+            tally = Tally()
+            with ledger.transaction():  # the renderings made on the way: one commit, not one per input
+                ledger.drop_renderings_except(RENDER_KEY)
+                parts = _parts(ledger, _in_input_order(plan), refused, version, config, tally)
+                written = write_parts(out, parts, self.formats, bom=self.csv_bom)
+            self.missing = tally.missing
+            summary = summarise(tally, skipped, len(entries), time.perf_counter() - t0, version, written, out)
             write_summary(out, summary)
         finally:
             ledger.close()
         return summary
 
-    def _plan(self, ledger: Ledger, entries: list[Path | Refused]) -> tuple[list[tuple[Path, str]], dict[str, dict]]:
+    def _plan(self, ledger: Ledger, entries: list[str | Refused]) -> tuple[list[tuple[str, str]], dict[str, dict]]:
         """(input path, ledger key) in input order, and the failures of inputs that cannot be read."""
-        plan: list[tuple[Path, str]] = []
-        results: dict[str, dict] = {}
+        plan: list[tuple[str, str]] = []
+        refused: dict[str, dict] = {}
         with ledger.transaction():
             for n, entry in enumerate(entries):
                 digest, failure = _key(ledger, entry, self.options.max_bytes)
                 if failure is not None:
                     digest = f"refused:{n}"  # this run only: never a ledger key
-                    results[digest] = failure
-                plan.append((entry.path if isinstance(entry, Refused) else entry, digest))
-        return plan, results
+                    refused[digest] = failure
+                plan.append((os.fspath(entry.path) if isinstance(entry, Refused) else entry, digest))
+        return plan, refused
 
-    def _todo(self, ledger: Ledger, plan, results: dict[str, dict], version: str, config: str
+    def _todo(self, ledger: Ledger, plan, refused: dict[str, dict], version: str, config: str
               ) -> tuple[list[Task], int]:
         todo: list[Task] = []
-        todo_hashes: set[str] = set()
         skipped = 0
+        options = self.options.model_dump()  # one dict shared by every task
+        seen: set[str] = set()
         for p, digest in plan:
-            if digest in results or digest in todo_hashes:
+            if digest in refused or digest in seen:
                 continue  # the same bytes under another name: done once
-            prev = None if self.force else ledger.get(digest, version, config)
-            if reusable(prev):
-                results[digest] = prev[1]
+            seen.add(digest)
+            if not self.force and reusable(ledger.state(digest, version, config)):
                 skipped += 1
                 continue
-            todo.append((str(p), self.options.model_dump(), display_name(p.name), digest))
-            todo_hashes.add(digest)
+            todo.append((p, options, display_name(os.path.basename(p)), digest))
         return todo, skipped
 
-    def _execute(self, ledger: Ledger, todo: list[Task], plan, results: dict[str, dict], version: str,
-                 config: str) -> None:
-        ledger.mark_many([(d, version, config, "running", name, None) for _p, _o, name, d in todo])
+    def _execute(self, ledger: Ledger, todo: list[Task], plan, version: str, config: str) -> None:
+        """Run ``todo``; each result goes to the ledger as it comes, and is not kept."""
+        for at in range(0, len(todo), MARK_CHUNK):  # a large first run's rows are not all built at once
+            chunk = todo[at:at + MARK_CHUNK]
+            ledger.mark_many([(d, version, config, "running", name, None) for _p, _o, name, d in chunk])
         if self.executor.startswith("dask") and todo:
             _event(self.progress, {"event": "executor", "executor": self.executor, "inputs": len(todo)})
         done_count = 0
@@ -227,22 +237,48 @@ class _Batch:
                     if d == digest:
                         ledger.forget_hash(os.path.realpath(p))
             ledger.mark(digest, version, config, status, res["source_file"], res)
-            results[digest] = res
             done_count += 1
             _event(self.progress, {"event": "input_done", "file": res["source_file"], "status": res["status"],
                                    "filings": len(res["records"]), "pages": res.get("pages", 0),
                                    "done": done_count, "total": len(todo)})
 
 
-def _in_input_order(plan: list[tuple[Path, str]], results: dict[str, dict]) -> list[dict]:
-    ordered = []
+def _in_input_order(plan: list[tuple[str, str]]) -> Iterator[str]:
+    """The ledger keys of the plan, each once (the same bytes under two names give one result)."""
     emitted: set[str] = set()
     for _p, digest in plan:
-        if digest in emitted or digest not in results:
+        if digest not in emitted:
+            emitted.add(digest)
+            yield digest
+
+
+def _parts(ledger: Ledger, digests: Iterable[str], refused: dict[str, dict], version: str, config: str,
+           tally: Tally) -> Iterator[Part]:
+    """Each input's share of the outputs, one at a time, counted into ``tally``: an unreadable
+    input's failure, or the ledger's rendering of its result (made and kept the first time)."""
+    for digest in digests:
+        if digest in refused:
+            tally.add(brief_of(refused[digest]))
+            yield Part.of(refused[digest])
             continue
-        emitted.add(digest)
-        ordered.append(results[digest])
-    return ordered
+        kept = ledger.rendered(digest, version, config, RENDER_KEY)
+        if kept is None:
+            res = ledger.result(digest, version, config)
+            if res is None:
+                continue  # no result for these bytes (its run was cut short)
+            brief, part = brief_of(res), Part.of(res)
+            ledger.keep_rendered(digest, version, config, RENDER_KEY, brief, pack(part.text))
+        else:
+            brief, part = kept[0], _kept_part(kept[1])
+        tally.add(brief)
+        yield part
+
+
+def _kept_part(blob: bytes) -> Part:
+    try:
+        return Part(unpack(blob))
+    except ValueError as e:
+        raise LedgerDamaged(f"a rendering that is not ours ({e})") from e
 
 
 def _event(progress: Callable[[dict], None] | None, ev: dict) -> None:
@@ -250,12 +286,51 @@ def _event(progress: Callable[[dict], None] | None, ev: dict) -> None:
         progress(ev)
 
 
-def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, version: str,
+def brief_of(res: dict) -> dict:
+    """What run_summary.json counts of one input's result (kept beside its rendering)."""
+    keys = ("source_file", "status", "error_class", "message", "soft_errors", "pages", "form_pages", "seconds",
+            "missing_dependency")
+    brief = {k: res[k] for k in keys if k in res}
+    brief["flags"] = [[fl["code"] for fl in rec.get("flags", [])] for rec in res.get("records", [])]
+    return brief
+
+
+@dataclass
+class Tally:
+    """What run_summary.json counts, gathered from each input's ``brief_of`` as the outputs are
+    written (the same sums, in the same order, as over a list of the results)."""
+
+    unique: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)
+    notes: list[dict] = field(default_factory=list)  # one per soft error: a few per odd input
+    filings: int = 0
+    filing_status: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    pages: int = 0
+    form_pages: int = 0
+    seconds: float = 0
+    missing: str | None = None  # the first missing dependency's message
+
+    def add(self, b: dict) -> None:
+        self.unique += 1
+        self.by_status[b["status"]] += 1
+        if b["status"] == "failure":
+            self.failures[b["error_class"]] += 1
+        self.notes += ({"file": b["source_file"], "note": n} for n in b.get("soft_errors", []))
+        for codes in b["flags"]:
+            self.filings += 1
+            self.filing_status["flagged" if codes else "ok"] += 1
+            self.flags.update(codes)
+        self.pages += b.get("pages", 0)
+        self.form_pages += b.get("form_pages", 0)
+        self.seconds += b.get("seconds", 0)
+        if b.get("missing_dependency") and self.missing is None:
+            self.missing = b["message"]
+
+
+def summarise(tally: Tally, skipped: int, n_inputs: int, seconds: float, version: str,
               written: dict, out: Path) -> dict:
-    by_status = Counter(r["status"] for r in results)
-    records = [rec for r in results for rec in r.get("records", [])]
-    flags = Counter(fl["code"] for rec in records for fl in rec.get("flags", []))
-    failures = Counter(r["error_class"] for r in results if r["status"] == "failure")
     return {
         "jixiao_version": __version__,
         "pipeline_version": version,
@@ -263,22 +338,18 @@ def summarise(results: list[dict], skipped: int, n_inputs: int, seconds: float, 
         "outdir": display_path(out),
         "inputs": {
             "found": n_inputs,
-            "unique": len(results),
+            "unique": tally.unique,
             "skipped_unchanged": skipped,
-            "by_status": dict(by_status),
-            "failures_by_class": dict(failures),
-            "notes": [{"file": r["source_file"], "note": n} for r in results for n in r.get("soft_errors", [])],
+            "by_status": dict(tally.by_status),
+            "failures_by_class": dict(tally.failures),
+            "notes": tally.notes,
         },
         "filings": {
-            "total": len(records),
-            "by_status": dict(Counter("flagged" if rec.get("flags") else "ok" for rec in records)),
+            "total": tally.filings,
+            "by_status": dict(tally.filing_status),
         },
-        "flags": {"total": sum(flags.values()), "by_code": dict(sorted(flags.items()))},
-        "pages": {
-            "total": sum(r.get("pages", 0) for r in results),
-            "form_pages": sum(r.get("form_pages", 0) for r in results),
-        },
-        "timings": {"seconds": round(seconds, 3),
-                    "processing_seconds": round(sum(r.get("seconds", 0) for r in results), 3)},
+        "flags": {"total": sum(tally.flags.values()), "by_code": dict(sorted(tally.flags.items()))},
+        "pages": {"total": tally.pages, "form_pages": tally.form_pages},
+        "timings": {"seconds": round(seconds, 3), "processing_seconds": round(tally.seconds, 3)},
         "outputs": sorted([*written, "run_summary.json"]),
     }

@@ -153,7 +153,7 @@ def test_execution_options_are_extracts(tmp_path, capsys):
         assert main(["tables", str(PUDONG), "-o", out, *bad]) == 1
     err = capsys.readouterr().err
     assert "--jobs must be" in err and "--timeout must be" in err and "--max-memory must be" in err
-    assert main(["tables", str(PUDONG), "-o", out, "--format", "json", "--jobs", "1", "--max-memory", "2",
+    assert main(["tables", str(PUDONG), "-o", out, "--format", "json", "--jobs", "1", "--max-memory", "16",
                  "--executor", "local", "-q"]) == 0
     assert main(["tables", str(PUDONG), "-o", out, "--executor", "nowhere"]) == 1
 

@@ -85,6 +85,24 @@ def _on_alarm(signum, frame):
     raise Timeout("the input took longer than the --timeout limit")
 
 
+@contextmanager
+def guarded(result: FileResult, timeout: float):
+    """Run one input's work within ``timeout``: whatever it raises becomes the input's failure
+    (MemoryError too; a bug of ours must not stop the batch either), and ``result.seconds`` the
+    time it took. Shared by ``extract`` and ``tables``."""
+    t0 = time.perf_counter()
+    try:
+        with _deadline(timeout):
+            yield
+    except Exception as e:
+        result.missing_dependency = isinstance(e, EngineMissing)
+        result.status = "failure"
+        result.error_class, result.message = failure_of(e)
+    finally:
+        set_deadline_passed(False)  # it spoke for this input only
+        result.seconds = round(time.perf_counter() - t0, 4)
+
+
 def failure_of(e: Exception) -> tuple[str, str]:
     """(error_class, message) of an input that failed with ``e``: a timeout is always ``timeout``;
     an error of a PDF library, once the file opened, says the PDF is damaged (``corrupt``); only
@@ -129,14 +147,12 @@ def process_file(
 
     options = options or Options()
     name = display_name or Path(path).name
-    t0 = time.perf_counter()
     result = FileResult(source_file=name)
-    try:
+    with guarded(result, options.timeout):
         result.source_sha256 = sha256 or sha256_file(path)
-        with _deadline(options.timeout):
-            doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
-                                sha256=result.source_sha256, signature=TABLE.signature)
-            records = records_from_document(doc, name)
+        doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
+                            sha256=result.source_sha256, signature=TABLE.signature)
+        records = records_from_document(doc, name)
         if doc.self_evaluations:
             pages = ",".join(map(str, doc.self_evaluations))
             result.soft_errors.append(f"page(s) {pages}: a 绩效自评表 (an evaluation after the fact), not a filing")
@@ -152,13 +168,6 @@ def process_file(
         if doc.damaged_pages:  # the other pages were read: done, but not all of it
             result.status = "partial"
         result.soft_errors += page_notes(doc, records)
-    except Exception as e:  # MemoryError too; a bug of ours must not stop the batch either
-        result.missing_dependency = isinstance(e, EngineMissing)
-        result.status = "failure"
-        result.error_class, result.message = failure_of(e)
-    finally:
-        set_deadline_passed(False)  # it spoke for this input only
-    result.seconds = round(time.perf_counter() - t0, 4)
     return result
 
 

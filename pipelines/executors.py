@@ -83,30 +83,18 @@ def run_tables_task(task: Task) -> tuple[str, dict]:
 def _read_tables(path: str, options, pages, name: str, digest: str):
     """(FileResult, TablesDocument or None): every table of ``path`` within the soft deadline.
     Damaged pages are notes (``soft_errors``) and make the input ``partial``."""
-    import time
-
     from extract.alltables import read_tables
-    from extract.errors import EngineMissing, set_deadline_passed
 
-    from .api import FileResult, _deadline, failure_of
+    from .api import FileResult, guarded
     from .tables_out import document_notes
 
-    t0 = time.perf_counter()
     result, doc = FileResult(source_file=name, source_sha256=digest), None
-    try:
-        with _deadline(options.timeout):
-            doc = read_tables(path, pages, ocr=_ocr_hook(options.ocr, options.ocr_engine),
-                              max_bytes=options.max_bytes, sha256=digest)
+    with guarded(result, options.timeout):
+        doc = read_tables(path, pages, ocr=_ocr_hook(options.ocr, options.ocr_engine),
+                          max_bytes=options.max_bytes, sha256=digest)
         result.pages = doc.n_pages
         result.soft_errors = document_notes(doc)
         result.status = "partial" if doc.damaged_pages else "success"
-    except Exception as e:  # MemoryError too; a bug of ours must not stop the other inputs either
-        result.missing_dependency = isinstance(e, EngineMissing)
-        result.status = "failure"
-        result.error_class, result.message = failure_of(e)
-    finally:
-        set_deadline_passed(False)  # it spoke for this input only
-    result.seconds = round(time.perf_counter() - t0, 4)
     return result, doc
 
 

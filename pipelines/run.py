@@ -71,9 +71,8 @@ def parse_formats(text: str, allowed: Iterable[str] = FORMATS) -> set[str]:
     return formats
 
 
-def _hash(ledger: Ledger, path: str) -> str:
-    """The file's sha256, from the ledger's cache while its size and mtime are unchanged."""
-    st = os.stat(path)
+def _hash(ledger: Ledger, path: str, st: os.stat_result) -> str:
+    """The file's sha256, from the ledger's cache while its size and mtime (``st``) are unchanged."""
     key = os.path.realpath(path)
     known = ledger.known_hash(key, st.st_size, st.st_mtime_ns)
     if known:
@@ -94,10 +93,10 @@ def _key(ledger: Ledger, entry: str | Refused, max_bytes: int) -> tuple[str | No
         return None, _failure(display_name(entry.path.name), entry.error_class, entry.message)
     name = display_name(os.path.basename(entry))
     try:
-        size = os.stat(entry).st_size
-        if size > max_bytes:
-            return None, _failure(name, "too_large", f"{size} bytes is over the limit of {max_bytes}")
-        return _hash(ledger, entry), None
+        st = os.stat(entry)
+        if st.st_size > max_bytes:
+            return None, _failure(name, "too_large", f"{st.st_size} bytes is over the limit of {max_bytes}")
+        return _hash(ledger, entry, st), None
     except OSError as e:  # this run's failure; not in the ledger, so a rerun tries again
         return None, _failure(name, "corrupt", f"cannot read the file: {e.strerror or e}")
 

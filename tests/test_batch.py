@@ -133,7 +133,7 @@ def test_unreadable_input_fails_this_run_only(tmp_path, good_pdfs, monkeypatch):
     shutil.copy(good_pdfs[0], src / "a.pdf")
     real = run_mod._hash
 
-    def unreadable(ledger, path):
+    def unreadable(ledger, path, st):
         raise PermissionError(13, "Permission denied")
 
     out = tmp_path / "out"

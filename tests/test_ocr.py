@@ -174,6 +174,55 @@ def test_dashes_and_blank_lines():
     assert lay.find_lines(np.zeros((60, 400), dtype=np.uint8), 0, 0) == []
 
 
+def _boxes_line(ink, top: int, size: int, n: int = 12, left: int = 10) -> None:
+    """A line of ``n`` hollow squares (口) ``size`` px tall from row ``top``."""
+    import cv2
+
+    for k in range(n):
+        x = left + k * (size + 4)
+        cv2.rectangle(ink, (x, top), (x + size - 1, top + size - 1), 255, 2)
+
+
+def test_close_lines_stay_apart():
+    """Two lines a hair apart, or joined by a speck, are two lines; one tall line stays one
+    (issue 12: a dense cell's lines 2 px apart, with dust above the second, were read as one
+    garbled line)."""
+    import numpy as np
+
+    from extract.ocr import layout as lay
+
+    def tops(ink):
+        return [b.y0 for b in lay.find_lines(ink, 0, 0)]
+
+    # (cv2 draws a 2 px outline 1 px outside the square: a line spans rows top-1 .. top+size.)
+    ink = np.zeros((200, 400), dtype=np.uint8)
+    for top in (10, 37, 64, 91):  # 2 blank rows between lines
+        _boxes_line(ink, top, 23)
+    ink[118:123, 50] = 255  # dust in the blank rows above the last line
+    _boxes_line(ink, 124, 23)
+    assert tops(ink) == [9, 36, 63, 90, 118]
+
+    ink = np.zeros((200, 400), dtype=np.uint8)
+    for top in (10, 40, 70, 100):
+        _boxes_line(ink, top, 23)
+    ink[30:43, 200] = 255  # a speck bridging the first two lines: ink in every row
+    lines = lay.find_lines(ink, 0, 0)
+    assert len(lines) == 4 and all(b.height <= 30 for b in lines)  # (the speck's ends may stay)
+
+    ink = np.zeros((200, 400), dtype=np.uint8)
+    for top in (10, 45):
+        _boxes_line(ink, top, 23)
+    _boxes_line(ink, 80, 40, n=6)  # a line in bigger print is one line, not two
+    assert tops(ink) == [9, 44, 79]
+
+    ink = np.zeros((80, 400), dtype=np.uint8)
+    for top in (10, 38):  # a cell of two lines joined by a speck: one band, nothing to compare with
+        _boxes_line(ink, top, 23)
+    ink[30:40, 100] = 255
+    assert len(lay.find_lines(ink, 0, 0)) == 1
+    assert len(lay.find_lines(ink, 0, 0, line_height=25)) == 2
+
+
 def test_specks_go_decimal_points_stay():
     import cv2
     import numpy as np

@@ -161,11 +161,13 @@ def runs(on: np.ndarray) -> list[tuple[int, int]]:
 
 
 def find_lines(ink: np.ndarray, x0: int, y0: int, split_gap: float | None = None,
-               min_height: int = 4) -> list[LineBox]:
+               min_height: int = 4, line_height: float | None = None) -> list[LineBox]:
     """Text lines in an ink region (already without rulings), top to bottom.
 
     Rows of ink make line bands; a band is split where a horizontal gap is wider than
     ``split_gap`` line heights (two texts side by side), and each piece is trimmed to its ink.
+    ``line_height`` (the page's usual line, when known) lets a region whose lines all ran
+    together be split too.
     """
     if ink.size == 0:
         return []
@@ -173,16 +175,21 @@ def find_lines(ink: np.ndarray, x0: int, y0: int, split_gap: float | None = None
     bands = runs(rows)
     if not bands:
         return []
-    # Join bands split by a gap inside a line (三, 二, punctuation below the middle).
+    usual = int(np.median([b - a for a, b in bands]))  # lines run together are the fewer
+    if line_height:
+        usual = min(usual, int(line_height))
+    bands = [piece for a, b in bands for piece in split_tall_band(rows, a, b, usual)]
     heights = sorted(b - a for a, b in bands)
-    typical = heights[len(heights) * 3 // 4] if heights else 1
+    typical = heights[len(heights) * 3 // 4]
+    # Join bands split by a gap inside a line (三, 二, punctuation below the middle).
     merged: list[list[int]] = []
     for a, b in bands:
         if merged:
             pa, pb = merged[-1]
             gap = a - pb
             short = min(b - a, pb - pa) < 0.55 * typical
-            if gap <= max(1, 0.12 * typical) or (short and gap <= 0.35 * typical and (b - pa) <= 1.3 * typical):
+            joins = gap <= max(1, 0.12 * typical) or (short and gap <= 0.35 * typical and (b - pa) <= 1.3 * typical)
+            if joins and (b - pa) <= 1.45 * typical:  # two full lines a hair apart stay two
                 merged[-1][1] = b
                 continue
         merged.append([a, b])
@@ -211,6 +218,33 @@ def find_lines(ink: np.ndarray, x0: int, y0: int, split_gap: float | None = None
                 continue  # a speck, not text
             out.append(LineBox(x0 + g0, y0 + t, x0 + g1, y0 + bt))
     return out
+
+
+def split_tall_band(rows: np.ndarray, a: int, b: int, typical: int) -> list[tuple[int, int]]:
+    """A band of rows ``[a, b)`` as one or more lines: two printed lines become one band when a
+    speck, a descender or a little skew leaves ink in every row between them. Such a band is at
+    least 1.6 typical lines tall, and its row profile (``rows``: ink per row) falls to a deep
+    valley between the lines, which the middle of one line never does (it sums many characters)."""
+    if typical < 4 or b - a < 1.6 * typical:
+        return [(a, b)]
+    prof = rows[a:b].astype(float)
+    k = typical // 16  # a light smoothing: a valley is a few rows wide, a stroke gap in a line one
+    smooth = np.convolve(prof, np.ones(2 * k + 1) / (2 * k + 1), mode="same")
+    lo, hi = int(0.5 * typical), (b - a) - int(0.5 * typical)
+    if hi <= lo:
+        return [(a, b)]
+    cut = lo + int(np.argmin(smooth[lo:hi]))
+    body = np.median(prof[prof > 0]) if (prof > 0).any() else 0.0
+    if smooth[cut] > 0.2 * body:
+        return [(a, b)]
+    # The cut row belongs to neither line; each side starts and ends on its own ink.
+    pieces = [(a + p0, a + p1) for p0, p1 in (_ink_span(prof[:cut]), _ink_span(prof[cut + 1 :], cut + 1))]
+    return [q for piece in pieces if piece[1] > piece[0] for q in split_tall_band(rows, *piece, typical)]
+
+
+def _ink_span(prof: np.ndarray, offset: int = 0) -> tuple[int, int]:
+    on = np.flatnonzero(prof > 0)
+    return (offset + int(on[0]), offset + int(on[-1]) + 1) if on.size else (0, 0)
 
 
 def _without_dust(band: np.ndarray, pieces: list[tuple[int, int]], h: int) -> list[tuple[int, int]]:

@@ -128,18 +128,22 @@ class ScanReader:
         scan = Scan(number=number, img=img, ink=text_ink, clean=clean, tables=tables)
         h, w = ink.shape
         inset = rulings.thickness + 2  # what is left of a ruling's grey edge stays out
+        regions: list[list[tuple[int, int, int, int] | None]] = []
         for t in tables:
-            per_cell = []
+            per_cell, boxes = [], []
             for gc in t.cells:
                 x0, y0, x1, y1 = (int(round(v / pt)) for v in gc.bbox)
                 x0, y0 = max(0, x0 + inset), max(0, y0 + inset)
                 x1, y1 = min(w, x1 - inset), min(h, y1 - inset)
                 if x1 <= x0 or y1 <= y0:
                     per_cell.append([])
+                    boxes.append(None)
                     continue
                 region = text_ink[y0:y1, x0:x1]
                 per_cell.append(lay.find_lines(region, x0, y0, min_height=max(3, img.px(2.0))))
+                boxes.append((x0, y0, x1, y1))
             scan.cell_lines.append(per_cell)
+            regions.append(boxes)
         outside = text_ink.copy()
         for t in tables:
             x0, y0, x1, y1 = (int(round(v / pt)) for v in t.bbox)
@@ -148,7 +152,22 @@ class ScanReader:
         heights = [b.height for b in scan.outside] + [b.height for c in scan.cell_lines for ls in c for b in ls]
         heights = [x for x in heights if x >= img.px(4.0)]
         scan.em = float(np.median(heights)) if heights else float(img.px(10.0))
+        self._split_run_together(scan, regions)
         return scan
+
+    @staticmethod
+    def _split_run_together(scan: Scan, regions: list[list[tuple[int, int, int, int] | None]]) -> None:
+        """Cells whose every line ran into the next (two lines a hair apart make one band, and
+        a cell of two lines then has no other band to compare with) are found again with the
+        page's usual line height."""
+        for t, cells in enumerate(scan.cell_lines):
+            for c, lines in enumerate(cells):
+                box = regions[t][c]
+                if box is None or not any(b.height >= 1.6 * scan.em for b in lines):
+                    continue
+                x0, y0, x1, y1 = box
+                cells[c] = lay.find_lines(scan.ink[y0:y1, x0:x1], x0, y0, min_height=max(3, scan.img.px(2.0)),
+                                          line_height=scan.em)
 
     def _orientation_sample(self, scan: Scan, n: int = 6) -> list[lay.LineBox]:
         """Some cell lines too, when the page has little text outside its tables."""
@@ -382,6 +401,13 @@ DIGIT_SPACE_GAP = 0.6  # between two digits (a "1" has wide margins of its own)
 DIGIT_CJK_SPACE_GAP = 0.45  # between a digit and an ideograph
 FULL_BRACKET_GAP = 0.4  # blank beside a bracket that makes it a full-width one
 FULL_WIDTH_MARK = {":": "：", ";": "；", ",": "，"}  # a full-width mark sits in the left half of its box
+FULL_WIDTH_FORM = {**FULL_WIDTH_MARK, "(": "（", ")": "）"}
+HALF_WIDTH_MARK = {"：": ":", "；": ";", "，": ",", "”": '"'}
+# Pitches between the centres of two ideographs with a mark between them: 2 for a full-width
+# mark, 1.5 for an ASCII one; within MARK_SPAN_DOUBT of the middle, in doubt.
+MARK_FULL_SPAN = 1.75
+MARK_SPAN_DOUBT = 0.1
+MARK_SURENESS = 0.7
 PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
 BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
 HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
@@ -526,23 +552,13 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
         # height alone undershoots it in small print, where strokes merge into a flat band)
         widths = [right[k] - left[k] for k in range(n) if is_ideograph(text[k])]
         pitch = max(h, float(np.median(widths)) if widths else 0.0) / 0.91
-    # A full-width bracket has a white half: "(" after a wide blank is "（", ")" before one "）".
     chars = list(text)
-    for k, ch in enumerate(chars):
-        if ch == "(" and 0 < k < n - 1 and gaps[k - 1] and gaps[k - 1][1] - gaps[k - 1][0] >= FULL_BRACKET_GAP * h:
-            chars[k] = "（"
-        elif ch == ")" and 0 < k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h:
-            chars[k] = "）"
-        elif ch in FULL_WIDTH_MARK and 0 < k and (
-            k < n - 1 and gaps[k] and gaps[k][1] - gaps[k][0] >= FULL_BRACKET_GAP * h  # its white right half
-            or k == n - 1 and is_ideograph(chars[k - 1])  # a wrapped line's mark after Chinese
-        ):
-            chars[k] = FULL_WIDTH_MARK[ch]
+    mark_sure = _mark_widths(chars, gaps, h, centre, pitch)
     text = "".join(chars)
     b.pitch = pitch
     b.centres = (centre[0] + offset, centre[-1] + offset)
     out, out_pos = [text[0]], [pos[0]]
-    sure = 1.0
+    sure = mark_sure
     for k in range(n - 1):
         a, c = text[k], text[k + 1]
         space = False
@@ -561,6 +577,43 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
     if "".join(out) == r.text:
         return r
     return Recognized("".join(out), r.confidence, out_pos, None)
+
+
+def _mark_widths(chars: list[str], gaps: list[tuple[int, int] | None], h: float, centre: list[float],
+                 pitch: float) -> float:
+    """Full-width or ASCII, for brackets and marks (in place): a full-width mark fills a whole
+    character box, an ASCII one half a box ("整合,优势" in a real form, where the engine reads
+    "，"). Between two ideographs, their distance says which: two pitches or one and a half;
+    elsewhere a mark is full-width when the half of its box it leaves white is there.
+    Returns how sure the line's marks are: a distance near the middle is in doubt."""
+    n, sure = len(chars), 1.0
+
+    def blank(k: int) -> float:
+        return 0.0 if not 0 <= k < n - 1 or gaps[k] is None else gaps[k][1] - gaps[k][0]
+
+    for k, ch in enumerate(chars):
+        if not (ch in "()" or ch in FULL_WIDTH_MARK or ch in HALF_WIDTH_MARK) or k == 0:
+            continue
+        if k == n - 1:
+            if ch in FULL_WIDTH_MARK and is_ideograph(chars[k - 1]):
+                chars[k] = FULL_WIDTH_MARK[ch]  # a wrapped line's mark after Chinese
+            continue
+        if is_ideograph(chars[k - 1]) and is_ideograph(chars[k + 1]) and ch not in "()":
+            span = (centre[k + 1] - centre[k - 1]) / pitch
+            full = span >= MARK_FULL_SPAN
+            if abs(span - MARK_FULL_SPAN) < MARK_SPAN_DOUBT:
+                sure = min(sure, MARK_SURENESS)
+        elif ch == "(":
+            full = blank(k - 1) >= FULL_BRACKET_GAP * h
+        else:  # ")" and marks: the white right half
+            full = blank(k) >= FULL_BRACKET_GAP * h
+            if ch in HALF_WIDTH_MARK:
+                continue  # not after and before Chinese: the engine's reading stands
+        if full and ch in FULL_WIDTH_FORM:
+            chars[k] = FULL_WIDTH_FORM[ch]
+        elif not full and ch in HALF_WIDTH_MARK:
+            chars[k] = HALF_WIDTH_MARK[ch]
+    return sure
 
 
 def _space_test(text: str, k: int, gap: float, h: float, centre: list[float], pitch: float

@@ -550,6 +550,28 @@ def test_a_space_the_image_leaves_in_doubt_makes_the_line_unsure():
     assert _space_sureness(bound + pitch, bound, False, pitch) == LOST_MARK_SURENESS
 
 
+def test_a_mark_between_ideographs_is_as_wide_as_their_distance_says():
+    """"整合,优势" in a real form: the engine reads "，", but 合 and 优 stand 1.5 pitches apart
+    (an ASCII comma's half box), not 2 (a full-width one's whole box). Near the middle: doubt."""
+    from extract.ocr.reader import MARK_SURENESS, _mark_widths
+
+    pitch, h = 24.0, 23.0
+
+    def widths(text: str, span: float) -> tuple[str, float]:
+        centre = [0.0, pitch, pitch + span * pitch / 2, pitch + span * pitch, 2 * pitch + span * pitch]
+        gaps = [(int(c + 10), int(c + 12)) for c in centre[:-1]]
+        chars = list(text)
+        sure = _mark_widths(chars, gaps, h, centre, pitch)
+        return "".join(chars), sure
+
+    assert widths("整合，优势", 1.5) == ("整合,优势", 1.0)
+    assert widths("整合,优势", 2.0) == ("整合，优势", 1.0)
+    assert widths("整合，优势", 2.0) == ("整合，优势", 1.0)
+    assert widths("两新”组织", 1.5) == ('两新"组织', 1.0)
+    assert widths("整合，优势", 1.78)[1] == MARK_SURENESS < 0.8
+    assert widths("1,200", 1.5) == ("1,200", 1.0)  # not between ideographs: the engine's stands
+
+
 @pytest.mark.slow
 def test_a_blank_where_a_mark_may_be_lost_is_flagged_and_a_plain_space_is_not(tmp_path):
     from pipelines.api import extract_records

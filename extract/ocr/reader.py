@@ -267,6 +267,7 @@ def _certainty(r: Recognized) -> float | None:
     return min(counted, default=None)
 
 
+SURE_STOP = 0.99  # a real form's small "。" at 200 dpi: 0.9999; a ring of dust: 0.86
 MARK_INK = 0.15  # line heights: a printed comma or stop is at least this big; dust is smaller
 
 
@@ -323,13 +324,22 @@ def _without_false_stops(r: Recognized, b: lay.LineBox, offset: int, scan: Scan)
             continue
         at = pos[k] - offset
         near = [s for s in stats[1:].tolist() if s[0] - 0.2 * h <= at <= s[0] + s[2] + 0.2 * h and s[1] > 0.3 * h]
-        if near and max(max(s[2], s[3]) for s in near) < 0.24 * h:
+        sure = bool(r.char_confidences) and r.char_confidences[k] >= SURE_STOP
+        if near and max(max(s[2], s[3]) for s in near) < 0.24 * h and not (sure and any(_is_ring(s, h) for s in near)):
             drop.add(k)
     if not drop:
         return r
     keep = [k for k in range(len(r.text)) if k not in drop]
     confs = [r.char_confidences[k] for k in keep] if r.char_confidences else None
     return Recognized("".join(r.text[k] for k in keep), r.confidence, [pos[k] for k in keep], confs)
+
+
+def _is_ring(stat: list[int], h: float) -> bool:
+    """A blob (x, y, w, h, area) shaped as a small "。" in low-resolution print: mark-sized, at
+    least 4 px across, and hollow (a 5 × 5 px ring fills 16 of its 25 pixels; dust is mostly
+    solid, but a speck can be a ring too: the engine must be sure of its "。" as well)."""
+    _, _, w, hh, area = stat
+    return min(w, hh) >= 4 and max(w, hh) >= MARK_INK * h and area <= 0.7 * w * hh
 
 
 def _holds_a_character(text: str, pos: list[float], k: int, h: float) -> bool:
@@ -409,6 +419,7 @@ MARK_FULL_SPAN = 1.75
 MARK_SPAN_DOUBT = 0.1
 MARK_SURENESS = 0.7
 PITCH_SPACE = 1.14  # two ideographs this many pitches apart have a space between them
+SPACE_ROOM_PX = 3.0  # ... and at least this many pixels past one pitch
 BRACKET_SPACE_GAP = 1.0  # between a closing and an opening bracket (each has its own white half)
 HALF_WHITE_SPACE_GAP = 0.7  # between a bracket's white half and a character
 # Pitches past the bound: a space closer to it than 0.6 of this is doubtful (sureness < 0.8).
@@ -624,7 +635,7 @@ def _space_test(text: str, k: int, gap: float, h: float, centre: list[float], pi
     目 does not look spaced); elsewhere the blank columns between the two glyphs."""
     a, c = text[k], text[k + 1]
     if is_ideograph(a) and is_ideograph(c):
-        return centre[k + 1] - centre[k], PITCH_SPACE * pitch, True
+        return centre[k + 1] - centre[k], pitch + _space_room(pitch), True
     if a.isdigit() and c.isdigit():
         return gap, DIGIT_SPACE_GAP * h, False
     if a.isdigit() and is_ideograph(c) or is_ideograph(a) and c.isdigit():
@@ -643,11 +654,19 @@ def _space_test(text: str, k: int, gap: float, h: float, centre: list[float], pi
         span = _ideograph_span(text, k)
         if span is not None:
             i, j = span
-            return centre[j] - centre[i], (j - i + PITCH_SPACE - 1) * pitch, True
+            return centre[j] - centre[i], (j - i) * pitch + _space_room(pitch), True
         if a in CLOSING and c in OPENING:
             return gap, BRACKET_SPACE_GAP * h, False
         return gap, HALF_WHITE_SPACE_GAP * h, False
     return 0.0, 1.0, False  # no space is read between other characters: nothing to doubt
+
+
+def _space_room(pitch: float) -> float:
+    """How far past a whole number of pitches two ideographs' centres stand before a space is
+    read between them: PITCH_SPACE, and in small print at least SPACE_ROOM_PX, as the centres
+    of glyphs a few pixels apart wander by a pixel or two (a real form at 200 dpi: solid pairs
+    from 14.0 to 18.0 px apart, at a pitch of 15.6)."""
+    return max((PITCH_SPACE - 1) * pitch, SPACE_ROOM_PX)
 
 
 def _space_sureness(measured: float, bound: float, by_pitch: bool, pitch: float) -> float:

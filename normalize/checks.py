@@ -52,15 +52,55 @@ _DOT_LOOKALIKE = re.compile(r"(.)[·•‧](.)")
 _SPACED_DIGITS = re.compile(r"\d \d")
 
 
-def ocr_lookalike(v: str) -> str | None:
-    """Why an OCR'd value holds a mark that is likely a misread, or None."""
+def ocr_lookalike(v: str, lookalike: dict[str, frozenset[str]] | None = None) -> str | None:
+    """Why an OCR'd value holds a mark or a character that is likely a misread, or None."""
     for m in _DOT_LOOKALIKE.finditer(v):
         if is_ideograph(m.group(1)) and is_ideograph(m.group(2)):
             return f"{m.group(0)!r}: a dot between two characters is often a misread '；' or '、'"
     m = _SPACED_DIGITS.search(v)
     if m:
         return f"{m.group(0)!r}: a space between two digits is often a lost '.' or '-'"
+    return word_lookalike(v, lookalike) if lookalike else None
+
+
+def word_lookalike(v: str, lookalike: dict[str, frozenset[str]]) -> str | None:
+    """A character that makes no word with its neighbours where a look-alike of it would
+    ("各界人土" for 人士, "法冶" for 法治): an engine sure of a wrong character is still wrong, and
+    the dictionary, not the engine, sees it. Named, never replaced."""
+    for i, ch in enumerate(v):
+        if ch not in lookalike or not is_ideograph(ch) or _in_a_word(v, i):
+            continue
+        free = [j for j in range(max(0, i - 3), min(len(v), i + 4)) if not _in_a_word(v, j)]
+        for alt in sorted(lookalike[ch]):
+            w = _word_at(v[:i] + alt + v[i + 1 :], i, set(free))
+            if w is not None:
+                return f"{v[max(0, i - 2) : i + 3]!r}: {ch!r} makes no word here, its look-alike {alt!r} does ({w})"
     return None
+
+
+_WORD_SPAN = (2, 3, 4)
+_COMMON_WORD = 20  # jieba frequency: rarer entries (names, odd compounds) prove nothing
+
+
+def _word_at(v: str, i: int, free: set[int]) -> str | None:
+    """A dictionary word of two to four characters in ``v`` that covers position i and only
+    ``free`` positions (ones no word of the value as read takes: "全年未发生" is no 年末), or None."""
+    freq = jieba().dt.FREQ
+    for n in _WORD_SPAN:
+        for start in range(max(0, i - n + 1), min(i, len(v) - n) + 1):
+            w = v[start : start + n]
+            if set(range(start, start + n)) <= free and (freq.get(w) or 0) >= _COMMON_WORD:
+                return w
+    return None
+
+
+def _in_a_word(v: str, i: int) -> bool:
+    freq = jieba().dt.FREQ
+    return any(
+        (freq.get(v[s : s + n]) or 0) > 0
+        for n in _WORD_SPAN
+        for s in range(max(0, i - n + 1), min(i, len(v) - n) + 1)
+    )
 
 
 _CID = re.compile(r"\(cid:\d+\)")

@@ -428,7 +428,7 @@ def _doubt(p: Piece) -> str | None:
         return f"the text layer has no Unicode for {n} character(s) of this value; read them on the page" if n else None
     if p.confidence < checks.LOW_CONFIDENCE:
         return f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}"
-    return checks.ocr_lookalike(p.text)
+    return checks.ocr_lookalike(p.text, TABLE.lookalike)
 
 
 def _name_the_department(values: dict[str, Piece]) -> None:

@@ -76,3 +76,19 @@ def test_a_space_between_two_digits_is_a_likely_lost_mark():
     assert ocr_lookalike("021 68676645") is not None  # "021-68676645"
     assert ocr_lookalike("≥100.00(人数)") is None
     assert ocr_lookalike("不少于 100人") is None  # a space beside a digit, not between two
+
+
+def test_a_character_that_makes_no_word_where_its_look_alike_would_is_named():
+    """Misreads the engine is sure of (a real form's scans: 人士→人土 at 0.92, 法治→法冶 at
+    0.85, 住宅→住宇 at 0.81) go unflagged by confidence; the dictionary sees them."""
+    from normalize import checks
+    from normalize.labels import TABLE
+
+    look = TABLE.lookalike
+    for misread in ("凝聚统战各界人土力量", "社区法冶氛围增强", "提升住宇小区业委会规范化", "整洽辖区内乱设摊",
+                    "书记论坛、描台等"):
+        assert checks.ocr_lookalike(misread, look), misread
+    for right in ("凝聚统战各界人士力量", "社区法治氛围增强", "提升住宅小区业委会规范化", "整治辖区内乱设摊",
+                  "书记论坛、擂台等", "全年未发生", "慰问人数不少于100人，宣传用品不少于20000份", "=5.00(万人次)"):
+        assert checks.ocr_lookalike(right, look) is None, right
+    assert checks.ocr_lookalike("凝聚统战各界人土力量") is None  # without the table: marks only

@@ -236,6 +236,15 @@ def test_specks_go_decimal_points_stay():
     out = im.remove_specks(ink, 200.0)
     assert out[87, 77] and not out[150, 300]
 
+    # At 150 dpi a decimal point may be two pixels; one pixel is still dust, beside a digit or not.
+    ink = np.zeros((200, 400), dtype=np.uint8)
+    cv2.rectangle(ink, (50, 50), (60, 70), 255, 2)
+    ink[71, 63:65] = 255  # a two-pixel point beside the digit
+    ink[47, 55] = 255  # a single pixel beside it
+    ink[150, 300:302] = 255  # two pixels far from anything
+    out = im.remove_specks(ink, 150.0)
+    assert out[71, 63] and not out[47, 55] and not out[150, 300]
+
 
 # ---------------------------------------------------------------- engines
 

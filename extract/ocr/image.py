@@ -222,12 +222,13 @@ def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     out = ink.copy()
     big = (~is_small[labels]) & (labels > 0)
     # A tiny blob is dust unless it sits right beside a character, as a small-print decimal
-    # point does ("8.00" at 7 pt: a dot of 3 px at 300 dpi); single pixels always go.
+    # point does ("8.00" at 7 pt: a dot of 3 px at 300 dpi, of 2 px at 150 dpi, where a real
+    # form's "=12.00(次)" became "=1200(次)"); single pixels always go.
     close = max(1, int(round(1.5 / 72 * dpi)))
     beside = cv2.dilate(big.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * close + 1,) * 2))
     kept = np.zeros(n, dtype=bool)
     kept[np.unique(labels[(beside > 0) & is_tiny[labels]])] = True
-    out[(is_tiny & ~(kept & (area >= 4)))[labels]] = 0
+    out[(is_tiny & ~(kept & (area >= min(4, tiny - 1))))[labels]] = 0
     # Small blobs with no sizeable ink within about 4 points are dust.
     r = max(2, int(round(4 / 72 * dpi)))
     near = cv2.dilate(big.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))

@@ -250,3 +250,26 @@ def test_specks_outside_the_table_do_not_turn_a_real_form_over(tmp_path):
     want = [rec for rec in golden if rec["source"]["pages"] in ([31], [32])]
     s = read_back(real, tmp_path / "real.pdf", Damage("resolution", 150, 1239555416), want, pages=[31, 32])
     assert s.lost == 0 and s.extra == 0, s.diffs
+
+
+def test_a_photographed_page_at_150_dpi_keeps_its_title(tmp_path):
+    """The dark corners left around a flattened phone photo are ink in every row: they merged
+    the title with them into one band that read as nothing, and two of three pages were lost."""
+    records = json.loads((SAMPLES / "expected" / "budget_disclosure_2026_xuhui.json").read_text(encoding="utf-8"))
+    pages = sorted({p for r in records for p in r["source"]["pages"]})
+    s = read_back(SAMPLES / "budget_disclosure_2026_xuhui.pdf", tmp_path / "photo.pdf",
+                  Damage("photo", 150, 1877004692), records, pages=pages)
+    assert s.lost == 0 and s.field_acc >= 0.9, s.diffs
+
+
+def test_dark_areas_beyond_the_sheet_are_no_ink():
+    from extract.ocr import image as im
+
+    ink = np.zeros((300, 400), dtype=np.uint8)
+    ink[:60, 330:] = 255  # background in a corner of the photo
+    cv2.rectangle(ink, (0, 100), (399, 299), 255, 2)  # a table's frame running off the image
+    cv2.line(ink, (200, 100), (200, 299), 255, 2)
+    cv2.putText(ink, "TITLE", (120, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 255, 3)
+    out = im.without_margins(ink, 40)
+    assert not out[:60, 330:].any()  # gone
+    assert out[100, 50] and out[200, 200] and out[:60, 100:300].any()  # the frame and the text stay

@@ -33,6 +33,7 @@ class PageImage:
         return max(1, int(round(points / self.pt_per_px)))
 
 
+MARGIN_FILL = 0.3  # share of its bounding box a dark area beyond the sheet fills (a ruled grid: a few %)
 # Grey added per unit of redness (red over the larger of green and blue): a seal's stroke, red
 # by 80-150, turns paper white; its pink, JPEG-blurred edges (red by 20-40) fade out too.
 SEAL_LIFT = 2.0
@@ -203,6 +204,28 @@ def binarize(gray: np.ndarray, dpi: float, paper: float | None = None) -> np.nda
     paper = paper_level(gray) if paper is None else paper
     ink[gray > paper - 40] = 0
     return ink
+
+
+def without_margins(ink: np.ndarray, min_side: int) -> np.ndarray:
+    """Ink minus what lies beyond the sheet: solid dark areas touching the image's edge (the
+    table or background around a photographed page, left in its corners when the page is
+    flattened). They are no text, and as ink in every row they merged a photo's title with them
+    into one band that read as nothing, and lost the form. Rulings touching the edge stay:
+    they are thin, their blob hollow."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return ink
+    h, w = ink.shape
+    x, y, bw, bh, area = (stats[:, k] for k in range(5))
+    edge = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
+    solid = area >= MARGIN_FILL * bw * bh
+    drop = edge & solid & (np.maximum(bw, bh) >= min_side)
+    drop[0] = False
+    if not drop.any():
+        return ink
+    out = ink.copy()
+    out[drop[labels]] = 0
+    return out
 
 
 def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:

@@ -23,6 +23,7 @@ from .engines import Engine, Recognized
 
 OUTSIDE_SPLIT = 2.5  # line heights: a wider gap outside tables separates two texts on one row
 NOISE_CONF = 0.5  # a small blob read with less confidence than this is noise, not text
+MARGIN_PT = 30.0  # a dark area at the image's edge this big is beyond the sheet (no glyph is)
 FLIP_MARGIN = 0.12  # upside-down wins when its mean confidence is higher by this much
 
 
@@ -118,13 +119,15 @@ class ScanReader:
         pt = img.pt_per_px
         paper = im.paper_level(img.gray)
         ink = im.binarize(img.gray, img.dpi, paper)
+        beyond = ink > im.without_margins(ink, img.px(MARGIN_PT))
+        ink[beyond] = 0
         rulings = lay.find_rulings(ink, pt)
         tables = find_tables(rulings.segs)
         erase = lay.table_rulings_mask(rulings, tables, pt)
         raw_text = cv2.bitwise_and(ink, cv2.bitwise_not(erase))
         text_ink = im.remove_specks(raw_text, img.dpi)
         clean = img.gray.copy()
-        clean[(erase > 0) | (raw_text > text_ink)] = int(paper)  # rulings and dust out of what the engine sees
+        clean[(erase > 0) | (raw_text > text_ink) | beyond] = int(paper)  # rulings, dust, what is beyond the sheet
         scan = Scan(number=number, img=img, ink=text_ink, clean=clean, tables=tables)
         h, w = ink.shape
         inset = rulings.thickness + 2  # what is left of a ruling's grey edge stays out

@@ -22,6 +22,7 @@ _GAP = re.compile(r"\s{2,}|\t")
 _SHEET = re.compile(r"[（(]([^（）()]{2,16})[）)]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPACES = re.compile(r"[\s\u3000]+")
+_STRAY = re.compile(r"[·•・]|[.．,，、](?=[（(])")
 
 
 def squash(text: str) -> str:
@@ -29,8 +30,10 @@ def squash(text: str) -> str:
 
 
 def is_title(line: str) -> bool:
-    """A form's title line, possibly behind an attachment number ("附件2 …申报表")."""
-    t = squash(line)
+    """A form's title line, possibly behind an attachment number ("附件2 …申报表"). A dot no
+    title prints (a speck a scan's reader took for "·" before the year: "申报表·(2024年度)") does
+    not make it none."""
+    t = _STRAY.sub("", squash(line))
     bare = _PREFIX.sub("", t)
     return bool(_TITLE.match(t) or bare != t and _TITLE.match(bare))
 

@@ -621,3 +621,15 @@ def test_a_big_characters_stroke_is_no_ruling_but_a_short_ruling_is():
     ink[108:138, 300:303] = 255  # a stroke in the first row: 14 pt, stops 4 pt under the top
     xs = sorted(round(s.x0 / pt) for s in find_rulings(ink, pt).segs if not s.horizontal)
     assert xs == [11, 201, 609]
+
+
+def test_one_misplaced_centre_makes_no_space():
+    """滨江 in WQY: 滨's centre taken from the blank inside 江's 氵 widens 的→滨 and narrows
+    滨→江 by as much; a printed space widens every span across it."""
+    from extract.ocr.reader import _ideograph_step
+
+    pitch = 39.0
+    misplaced = [0.0, 39.0, 88.0, 124.0, 163.0]  # 良 的 滨 江 夜: 滨 10 px right of its place
+    assert _ideograph_step("良的滨江夜", 1, misplaced, pitch) < 40.0
+    spaced = [0.0, 39.0, 88.0, 127.0, 166.0]  # a real 10 px space after 的
+    assert _ideograph_step("良的滨江夜", 1, spaced, pitch) >= 49.0

@@ -629,7 +629,7 @@ def test_one_misplaced_centre_makes_no_space():
     from extract.ocr.reader import _ideograph_step
 
     pitch = 39.0
-    misplaced = [0.0, 39.0, 88.0, 124.0, 163.0]  # 良 的 滨 江 夜: 滨 10 px right of its place
+    misplaced = [0.0, 39.0, 88.0, 117.0, 156.0]  # 良 的 滨 江 夜: 滨 10 px right of its place
     assert _ideograph_step("良的滨江夜", 1, misplaced, pitch) < 40.0
     spaced = [0.0, 39.0, 88.0, 127.0, 166.0]  # a real 10 px space after 的
     assert _ideograph_step("良的滨江夜", 1, spaced, pitch) >= 49.0

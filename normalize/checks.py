@@ -49,6 +49,10 @@ class Geometry:
 _DOT_LOOKALIKE = re.compile(r"(.)[·•‧](.)")
 # A space between two digits of an OCR'd value: a decimal point or a dash too faint for the page
 # image ("6 00" for "6.00", "021 6867" for "021-6867"); flagged, since which mark is not certain.
+# A mark no value starts with (".≤100%": a speck before the sign), and a symbol no Chinese
+# sentence holds, next to an ideograph ("隐患*，": a speck of a seal's edge).
+_LEADING_MARK = re.compile(r"^([.,，。、·:：;；'`])(?!\d)")
+_STRAY_SYMBOL = re.compile(r"(?<=[\u4e00-\u9fff])[*^|\\@$&]|[*^|\\@$&](?=[\u4e00-\u9fff])")
 _SPACED_DIGITS = re.compile(r"\d \d")
 
 
@@ -60,6 +64,13 @@ def ocr_lookalike(v: str, lookalike: dict[str, frozenset[str]] | None = None) ->
     m = _SPACED_DIGITS.search(v)
     if m:
         return f"{m.group(0)!r}: a space between two digits is often a lost '.' or '-'"
+    m = _LEADING_MARK.match(v)
+    if m:
+        return f"{v[:4]!r}: a value does not start with {m.group(1)!r}; often a speck read as a mark"
+    m = _STRAY_SYMBOL.search(v)
+    if m:
+        near = v[max(0, m.start() - 2) : m.end() + 2]
+        return f"{near!r}: {m.group(0)!r} beside Chinese text is often a speck or a misread mark"
     return word_lookalike(v, lookalike) if lookalike else None
 
 

@@ -92,3 +92,12 @@ def test_a_character_that_makes_no_word_where_its_look_alike_would_is_named():
                   "书记论坛、擂台等", "全年未发生", "慰问人数不少于100人，宣传用品不少于20000份", "=5.00(万人次)"):
         assert checks.ocr_lookalike(right, look) is None, right
     assert checks.ocr_lookalike("凝聚统战各界人土力量") is None  # without the table: marks only
+
+
+def test_a_mark_no_value_starts_with_and_a_symbol_beside_chinese_are_named():
+    from normalize import checks
+
+    assert checks.ocr_lookalike(".≤100%")  # a speck before the sign (a turned scan at 300 dpi)
+    assert checks.ocr_lookalike("消除校舍安全隐患*，改善学校办学条件")  # a seal's speck
+    for right in ("≤100%", "0.5", "3#楼维修", "1~3月", "《教育法》；《管理办法》"):
+        assert checks.ocr_lookalike(right) is None, right

@@ -17,7 +17,7 @@ import glob
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,6 +197,21 @@ def hash_file(path: str | os.PathLike) -> tuple[str, os.stat_result]:
         return sha256_fd(fd), st
     finally:
         os.close(fd)
+
+
+def checked_digest(path: str | os.PathLike, max_bytes: int,
+                   digest: Callable[[str | os.PathLike, os.stat_result], str] | None = None
+                   ) -> tuple[str | None, tuple[str, str] | None]:
+    """(the file's sha256, None), or (None, (error class, message)) for a file over the size
+    limit (refused without reading it) or one that cannot be read. ``digest(path, stat)``
+    hashes it (default: ``hash_file``; ``extract`` passes one that asks its ledger first)."""
+    try:
+        st = os.stat(path)
+        if st.st_size > max_bytes:
+            return None, ("too_large", f"{st.st_size} bytes is over the limit of {max_bytes}")
+        return (digest(path, st) if digest else hash_file(path)[0]), None
+    except OSError as e:
+        return None, ("corrupt", f"cannot read the file: {e.strerror or e}")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from . import __version__
 from .api import FileResult, Options
 from .errors import MissingDependency, OutputNotWritable, UsageError
 from .executors import LocalPool, Task, execute
-from .inputs import Refused, display_name, display_path, find_inputs, hash_file
+from .inputs import Refused, checked_digest, display_name, display_path, find_inputs, hash_file
 from .ledger import Ledger, LedgerDamaged, set_aside
 from .outdir import hold as hold_outdir
 from .outdir import prepare
@@ -91,14 +91,10 @@ def _key(ledger: Ledger, entry: str | Refused, max_bytes: int) -> tuple[str | No
     The size limit comes before hashing: a huge file is refused without reading it."""
     if isinstance(entry, Refused):
         return None, _failure(display_name(entry.path.name), entry.error_class, entry.message)
-    name = display_name(os.path.basename(entry))
-    try:
-        st = os.stat(entry)
-        if st.st_size > max_bytes:
-            return None, _failure(name, "too_large", f"{st.st_size} bytes is over the limit of {max_bytes}")
-        return _hash(ledger, entry, st), None
-    except OSError as e:  # this run's failure; not in the ledger, so a rerun tries again
-        return None, _failure(name, "corrupt", f"cannot read the file: {e.strerror or e}")
+    digest, refused = checked_digest(entry, max_bytes, lambda path, st: _hash(ledger, path, st))
+    if refused:  # this run's failure; not in the ledger, so a rerun tries again
+        return None, _failure(display_name(os.path.basename(entry)), *refused)
+    return digest, None
 
 
 def run(

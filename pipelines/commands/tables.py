@@ -117,15 +117,9 @@ def _plan(entries: list, max_bytes: int) -> list[_Input]:
 
 
 def _hash(path: Path, max_bytes: int) -> tuple[str | None, tuple[str, str] | None]:
-    from ..inputs import hash_file
+    from ..inputs import checked_digest
 
-    try:
-        size = os.stat(path).st_size
-        if size > max_bytes:  # refused without reading it
-            return None, ("too_large", f"{size} bytes is over the limit of {max_bytes}")
-        return hash_file(path)[0], None
-    except OSError as e:
-        return None, ("corrupt", f"cannot read the file: {e.strerror or e}")
+    return checked_digest(path, max_bytes)
 
 
 def _tasks(inputs: list[_Input], opts: dict) -> list:

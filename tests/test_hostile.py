@@ -531,3 +531,25 @@ def test_the_indexed_jieba_dictionary_segments_as_jieba_does():
     for t in texts:
         assert jieba().lcut(t) == whole.lcut(t), t
         assert jieba().lcut(t[-12:]) == whole.lcut(t[-12:]), t
+
+
+def test_tables_holds_its_dir_as_extract_holds_outdir(tmp_path):
+    """Two runs writing one DIR mix their files (issue 13): `tables` takes the same lock."""
+    from pipelines.outdir import hold
+
+    out = tmp_path / "tables"
+    with hold(out):
+        busy = subprocess.run([*CLI[:-1], "tables", str(PUDONG), "-o", str(out), "-q"], env=ENV,
+                              capture_output=True, text=True, timeout=120)
+        assert busy.returncode == 1, busy.stderr
+        assert "in use by" in busy.stderr and "--wait" in busy.stderr and "Traceback" not in busy.stderr
+        assert not list(out.glob("*.json"))
+        waiting = subprocess.Popen([*CLI[:-1], "tables", str(PUDONG), "-o", str(out), "-q", "--wait"], env=ENV,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert "waiting" in _line_within(waiting.stderr, 60)
+        except BaseException:
+            waiting.kill()
+            raise
+    assert waiting.wait(120) == 0
+    assert list(out.glob("*.json"))

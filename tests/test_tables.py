@@ -32,6 +32,11 @@ from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, SAMPLES, need, unwritable_dir
 from .readers import read_csv
 
+
+def written(out) -> list[str]:
+    """The files a run wrote into DIR (its lock file aside: `tables` holds DIR as `extract` does)."""
+    return sorted(p.name for p in out.iterdir() if p.name != ".jixiao.lock")
+
 PEER = REALDATA / "peer_tables"
 
 
@@ -336,7 +341,7 @@ def test_cli_writes_json_csv_html_that_agree(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["tables", str(pdf), "-o", str(out)]) == 0
     stem = "issue-336-example"
-    assert sorted(p.name for p in out.iterdir()) == sorted(
+    assert written(out) == sorted(
         [f"{stem}.tables.json", f"{stem}.tables.html"] + [f"{stem}.p1.t{i}.csv" for i in (1, 2, 3)]
     )
     data = json.loads((out / f"{stem}.tables.json").read_text(encoding="utf-8"))
@@ -374,12 +379,12 @@ def test_cli_format_choice_pages_and_stale_csvs(tmp_path, capsys):
     pdf = need(PEER / "camelot" / "twotables_2.pdf")
     out = tmp_path / "out"
     assert main(["tables", str(pdf), "-o", str(out), "--format", "csv", "--csv-bom", "no"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["twotables_2.p1.t1.csv", "twotables_2.p1.t2.csv"]
+    assert written(out) == ["twotables_2.p1.t1.csv", "twotables_2.p1.t2.csv"]
     assert not (out / "twotables_2.p1.t1.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     # A page range past the end reads nothing: said on stderr, not a failure; the old CSVs go.
     assert main(["tables", str(pdf), "-o", str(out), "--pages", "2-", "--format", "json,csv"]) == 0
     assert "has 1 page(s)" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["twotables_2.tables.json"]
+    assert written(out) == ["twotables_2.tables.json"]
     data = json.loads((out / "twotables_2.tables.json").read_text(encoding="utf-8"))
     assert data["pages_read"] == [] and data["missing_pages"] == [2] and data["tables"] == []
 
@@ -408,7 +413,7 @@ def test_cli_bad_inputs_fail_alone_exit_2(tmp_path, capsys):
     for name, cls in want.items():
         assert f"{name}: {cls}: " in err
     assert "Traceback" not in err
-    assert sorted(p.name for p in out.iterdir()) == ["row_span_1.tables.json"]
+    assert written(out) == ["row_span_1.tables.json"]
     assert {p.name: p.read_bytes() for p in src.iterdir()} == before
 
 
@@ -425,7 +430,7 @@ def test_cli_same_file_name_in_two_folders_keeps_both(tmp_path):
         (tmp_path / d / "x.pdf").write_bytes(src.read_bytes())
     out = tmp_path / "out"
     assert main(["tables", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--format", "json"]) == 0
-    names = sorted(p.name for p in out.iterdir())
+    names = written(out)
     assert len(names) == 2 and "x.tables.json" in names
     shapes = sorted(
         (t["n_rows"], t["n_cols"]) for n in names for t in json.loads((out / n).read_text("utf-8"))["tables"]

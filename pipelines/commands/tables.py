@@ -30,6 +30,8 @@ def add_arguments(p) -> None:
     p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
                    help="read pages without a usable text layer from their image (default auto)")
     p.add_argument("--ocr-engine", choices=("rapidocr", "tesseract"), default="rapidocr")
+    p.add_argument("--wait", action="store_true",
+                   help="when another run is writing DIR, wait for it to end (default: exit 1 at once)")
     add_execution_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
@@ -68,14 +70,21 @@ def run(args) -> int:
 
 def _tables(args, formats: set[str], pool, fn) -> int:
     from ..api import Options
-    from ..executors import execute
     from ..inputs import find_inputs
+    from ..outdir import hold as hold_outdir
     from ..run import prepare_outdir
 
     options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout)
     entries = find_inputs(args.inputs)  # a name that matches nothing: a usage error, before any work
     outdir = Path(args.outdir)
     prepare_outdir(outdir)
+    with hold_outdir(outdir, args.wait):  # two runs writing one DIR would mix their files
+        return _tables_in(args, formats, pool, fn, options, entries, outdir)
+
+
+def _tables_in(args, formats: set[str], pool, fn, options, entries: list, outdir: Path) -> int:
+    from ..executors import execute
+
     inputs = _plan(entries, options.max_bytes)
     report = _Report(outdir, formats, args)
     for inp in inputs:

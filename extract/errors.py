@@ -78,6 +78,25 @@ def is_timeout(e: BaseException) -> bool:
     return _DeadlineState.passed or any(isinstance(x, Timeout) for x in _chain(e))
 
 
+# How a library says it could not get memory (an address-space cap refuses to map more).
+OUT_OF_MEMORY = ("failed to map segment", "bad_alloc", "cannot allocate memory", "memoryerror", "out of memory",
+                 "ran out of memory")
+
+
+def out_of_memory(e: BaseException) -> bool:
+    """Whether ``e`` (or what it was raised from) is a failed allocation: a MemoryError, an OSError
+    ENOMEM, or a library's message saying so. Under ``--max-memory`` a PDF library that cannot
+    allocate raises its own error, which would otherwise read as a damaged file."""
+    import errno
+
+    for x in _chain(e):
+        if isinstance(x, MemoryError) or isinstance(x, OSError) and x.errno == errno.ENOMEM:
+            return True
+        if any(s in str(x).lower() for s in OUT_OF_MEMORY):
+            return True
+    return False
+
+
 def from_pdf_library(e: BaseException) -> bool:
     """Whether ``e`` was raised by a PDF library (pdfminer, pdfplumber, pypdfium2) rather than by
     jixiao's own code: its type is theirs, or the innermost frame that is theirs or jixiao's is

@@ -29,6 +29,7 @@ from .errors import (
     brief,
     from_pdf_library,
     is_timeout,
+    out_of_memory,
 )
 from .grid import GridTable, Seg, find_tables, segment_from_line, segments_from_rect
 from .model import Cell, Document, Line, Page, Table
@@ -296,8 +297,8 @@ def read_or_note(read, damaged: dict[int, str], index: int):
     except Exception as e:
         if is_timeout(e):
             raise Timeout("the input took longer than the --timeout limit") from e
-        if not from_pdf_library(e):
-            raise
+        if not from_pdf_library(e) or out_of_memory(e):
+            raise  # a bug of ours, or a failed allocation (no damaged page): the input fails
         damaged.setdefault(index, brief(e))
         return None
 

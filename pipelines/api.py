@@ -23,6 +23,7 @@ from extract.errors import (
     brief,
     from_pdf_library,
     is_timeout,
+    out_of_memory,
     set_deadline_passed,
     short_traceback,
 )
@@ -116,6 +117,8 @@ def failure_of(e: Exception) -> tuple[str, str]:
     if isinstance(e, MemoryError):
         return "too_large", "ran out of memory reading this input"
     if from_pdf_library(e):
+        if out_of_memory(e):  # a PDF library that could not allocate: no damaged file
+            return "too_large", f"ran out of memory reading this input ({brief(e, 160)})"
         return "corrupt", f"the PDF is damaged: {brief(e, 300)}"
     return "internal", short_traceback(e)
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from multiprocessing.connection import wait
 
+from extract.errors import OUT_OF_MEMORY as _OUT_OF_MEMORY
+
 from .errors import UsageError
 
 Task = tuple[str, dict, str, str]  # (path, options, display name, sha256)
@@ -104,11 +106,6 @@ def _ocr_hook(mode: str, engine: str):
     from extract.alltables import ocr_hook
 
     return ocr_hook(mode, engine)
-
-
-# How a library says it could not get memory (RLIMIT_AS refuses to map more).
-_OUT_OF_MEMORY = ("failed to map segment", "bad_alloc", "cannot allocate memory", "memoryerror", "out of memory",
-                  "ran out of memory")
 
 
 def memory_cap() -> int | None:

@@ -164,3 +164,41 @@ def test_a_pool_worker_takes_a_group_signal_quietly(capfd, sig):
         assert w["proc"].exitcode == -signal.SIGTERM
         w["conn"].close()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_failed_allocation_is_no_damaged_file():
+    """Under --max-memory a PDF library that cannot allocate raises its own error; it was reported
+    as `corrupt` (issue 13). A failed allocation is `too_large`, and damages no page."""
+    import errno
+
+    import pypdfium2 as pdfium
+    import pytest
+
+    from extract.errors import from_pdf_library, out_of_memory
+    from extract.pdf import read_or_note
+    from pipelines.api import failure_of
+
+    def library_enomem():
+        try:
+            raise OSError(errno.ENOMEM, "Cannot allocate memory")
+        except OSError as e:
+            raise pdfium.PdfiumError("Failed to load page.") from e
+
+    try:
+        library_enomem()
+    except Exception as e:
+        assert from_pdf_library(e) and out_of_memory(e)
+        assert failure_of(e)[0] == "too_large"
+    damaged: dict[int, str] = {}
+    with pytest.raises(pdfium.PdfiumError):
+        read_or_note(library_enomem, damaged, 0)
+    assert damaged == {}
+
+    def library_damage():
+        raise pdfium.PdfiumError("Failed to load page.")
+
+    assert read_or_note(library_damage, damaged, 3) is None and 3 in damaged
+    try:
+        library_damage()
+    except Exception as e:
+        assert failure_of(e)[0] == "corrupt"

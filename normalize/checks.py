@@ -67,6 +67,8 @@ def ocr_lookalike(v: str, lookalike: dict[str, frozenset[str]] | None = None) ->
     m = _LEADING_MARK.match(v)
     if m:
         return f"{v[:4]!r}: a value does not start with {m.group(1)!r}; often a speck read as a mark"
+    if '"' in v and ("“" in v or "”" in v):
+        return f"{v[:6]!r}…: straight and curly quotes in one value; one of them is likely misread"
     m = _STRAY_SYMBOL.search(v)
     if m:
         near = v[max(0, m.start() - 2) : m.end() + 2]

@@ -99,5 +99,7 @@ def test_a_mark_no_value_starts_with_and_a_symbol_beside_chinese_are_named():
 
     assert checks.ocr_lookalike(".≤100%")  # a speck before the sign (a turned scan at 300 dpi)
     assert checks.ocr_lookalike("消除校舍安全隐患*，改善学校办学条件")  # a seal's speck
+    assert checks.ocr_lookalike('"提升居民、驻区单位质量 优化营商环境”')  # a real form at 300 dpi: '"…"'
+    assert checks.ocr_lookalike("“两新”组织") is None
     for right in ("≤100%", "0.5", "3#楼维修", "1~3月", "《教育法》；《管理办法》"):
         assert checks.ocr_lookalike(right) is None, right

@@ -30,20 +30,45 @@ TaskFn = Callable[[Task], tuple[str, dict]]
 
 
 def run_task(task: Task) -> tuple[str, dict]:
-    """The per-input function: (sha256, FileResult as a dict). Runs in any worker.
-
-    The file is hashed again after the parse (``inputs.parsed_as_hashed``): a file rewritten since
-    the driver hashed it is ``changed_during_read``, not another file's filings under this hash."""
-    from . import logs
+    """The per-input function: (sha256, FileResult as a dict). Runs in any worker."""
     from .api import Options, process_file
+
+    _path, opts, name, digest = task
+    options = Options(**opts)
+    return _read_as_hashed(task, options, lambda source: (process_file(source, options, name, sha256=digest), {}))
+
+
+def run_tables_task(task: Task) -> tuple[str, dict]:
+    """The per-input function of ``jixiao tables``: (sha256, FileResult as a dict with the
+    TablesDocument's dump under ``document``, or a failure). Options as ``run_task``'s, and
+    ``pages``: the page ranges to read (None: every page). The driver writes the files."""
+    from .api import Options
+
+    _path, opts, name, digest = task
+    opts = dict(opts)
+    pages = opts.pop("pages", None)
+    options = Options(**opts)
+
+    def read(source: str):
+        result, doc = _read_tables(source, options, pages, name, digest)
+        return result, {"document": doc.model_dump() if doc is not None else None}
+
+    return _read_as_hashed(task, options, read)
+
+
+def _read_as_hashed(task: Task, options, read: Callable[[str], tuple]) -> tuple[str, dict]:
+    """(sha256, ``read(path)``'s FileResult as a dict with its extra keys): what both per-input
+    functions share. The file is hashed again after the parse (``inputs.parsed_as_hashed``): a
+    file rewritten since the driver hashed it is ``changed_during_read``, not another file's
+    results under this hash. A failure under ``--max-memory`` is said as such."""
+    from . import logs
     from .inputs import ChangedDuringRead, parsed_as_hashed
 
-    path, opts, name, digest = task
-    options = Options(**opts)
+    path, _opts, name, digest = task
     logs.current_input = name
     try:
         with parsed_as_hashed(path, digest, options.max_bytes) as source:
-            result = process_file(source, options, name, sha256=digest)
+            result, extra = read(source)
     except ChangedDuringRead as e:
         return _failure(task, e.error_class, str(e))
     except OSError as e:  # gone or unreadable since the driver hashed it: a rerun tries again
@@ -52,34 +77,7 @@ def run_task(task: Task) -> tuple[str, dict]:
         logs.current_input = None
     if result.status == "failure":
         _blame_the_memory_cap(result, options.ocr_engine)
-    return digest, result.model_dump()
-
-
-def run_tables_task(task: Task) -> tuple[str, dict]:
-    """The per-input function of ``jixiao tables``: (sha256, FileResult as a dict with the
-    TablesDocument's dump under ``document``, or a failure). Options as ``run_task``'s, and
-    ``pages``: the page ranges to read (None: every page). The driver writes the files."""
-    from . import logs
-    from .api import Options
-    from .inputs import ChangedDuringRead, parsed_as_hashed
-
-    path, opts, name, digest = task
-    opts = dict(opts)
-    pages = opts.pop("pages", None)
-    options = Options(**opts)
-    logs.current_input = name
-    try:
-        with parsed_as_hashed(path, digest, options.max_bytes) as source:
-            result, doc = _read_tables(source, options, pages, name, digest)
-    except ChangedDuringRead as e:
-        return _failure(task, e.error_class, str(e))
-    except OSError as e:
-        return _failure(task, "changed_during_read", f"the file could not be read again: {e.strerror or e}")
-    finally:
-        logs.current_input = None
-    if result.status == "failure":
-        _blame_the_memory_cap(result, options.ocr_engine)
-    return digest, {**result.model_dump(), "document": doc.model_dump() if doc is not None else None}
+    return digest, {**result.model_dump(), **extra}
 
 
 def _read_tables(path: str, options, pages, name: str, digest: str):

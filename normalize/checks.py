@@ -8,6 +8,7 @@ of a word, or is a cut piece of another value; starts with a closing bracket or 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -99,21 +100,22 @@ def _word_at(v: str, i: int, free: set[int]) -> str | None:
     """A dictionary word of two to four characters in ``v`` that covers position i and only
     ``free`` positions (ones no word of the value as read takes: "全年未发生" is no 年末), or None."""
     freq = jieba().dt.FREQ
-    for n in _WORD_SPAN:
-        for start in range(max(0, i - n + 1), min(i, len(v) - n) + 1):
-            w = v[start : start + n]
-            if set(range(start, start + n)) <= free and (freq.get(w) or 0) >= _COMMON_WORD:
-                return w
+    for start, end in _spans_over(v, i):
+        if set(range(start, end)) <= free and (freq.get(v[start:end]) or 0) >= _COMMON_WORD:
+            return v[start:end]
     return None
 
 
 def _in_a_word(v: str, i: int) -> bool:
     freq = jieba().dt.FREQ
-    return any(
-        (freq.get(v[s : s + n]) or 0) > 0
-        for n in _WORD_SPAN
-        for s in range(max(0, i - n + 1), min(i, len(v) - n) + 1)
-    )
+    return any((freq.get(v[start:end]) or 0) > 0 for start, end in _spans_over(v, i))
+
+
+def _spans_over(v: str, i: int) -> Iterator[tuple[int, int]]:
+    """[start, end) of each run of two to four characters of ``v`` that covers position i."""
+    for n in _WORD_SPAN:
+        for start in range(max(0, i - n + 1), min(i, len(v) - n) + 1):
+            yield start, start + n
 
 
 _CID = re.compile(r"\(cid:\d+\)")

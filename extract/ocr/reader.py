@@ -143,7 +143,7 @@ class ScanReader:
                     boxes.append(None)
                     continue
                 region = text_ink[y0:y1, x0:x1]
-                per_cell.append(lay.find_lines(region, x0, y0, min_height=max(3, img.px(2.0))))
+                per_cell.append(lay.find_lines(region, x0, y0, min_height=_min_line(img)))
                 boxes.append((x0, y0, x1, y1))
             scan.cell_lines.append(per_cell)
             regions.append(boxes)
@@ -151,7 +151,7 @@ class ScanReader:
         for t in tables:
             x0, y0, x1, y1 = (int(round(v / pt)) for v in t.bbox)
             outside[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 0
-        scan.outside = lay.find_lines(outside, 0, 0, split_gap=OUTSIDE_SPLIT, min_height=max(3, img.px(2.0)))
+        scan.outside = lay.find_lines(outside, 0, 0, split_gap=OUTSIDE_SPLIT, min_height=_min_line(img))
         heights = [b.height for b in scan.outside] + [b.height for c in scan.cell_lines for ls in c for b in ls]
         heights = [x for x in heights if x >= img.px(4.0)]
         scan.em = float(np.median(heights)) if heights else float(img.px(10.0))
@@ -169,7 +169,7 @@ class ScanReader:
                 if box is None or not any(b.height >= 1.6 * scan.em for b in lines):
                     continue
                 x0, y0, x1, y1 = box
-                cells[c] = lay.find_lines(scan.ink[y0:y1, x0:x1], x0, y0, min_height=max(3, scan.img.px(2.0)),
+                cells[c] = lay.find_lines(scan.ink[y0:y1, x0:x1], x0, y0, min_height=_min_line(scan.img),
                                           line_height=scan.em)
 
     @staticmethod
@@ -259,6 +259,11 @@ class ScanReader:
         size = round(max(b.height, 0.6 * scan.em) * pt / 0.88, 2)
         conf = b.confidence if b.certainty is None else min(b.confidence, b.certainty)
         return Line(text=b.text, bbox=bbox, size=size, confidence=round(conf, 4))
+
+
+def _min_line(img: im.PageImage) -> int:
+    """The least height (pixels) of a line box: 2 pt, and 3 px at the least (below is a speck)."""
+    return max(3, img.px(2.0))
 
 
 STRAYS = set(".。,，、'`·‘’_")

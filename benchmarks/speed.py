@@ -8,7 +8,9 @@ Measures (best of N repeats, warm: start-up is measured separately):
   and raw pdfplumber page.extract_tables() over the same pages;
 - form pages of the digital samples: s/page of jixiao (whole filing: tables, normalising, checks)
   against raw page.extract_tables() on the same pages;
-- start-up: importing jixiao, and the first filing in a fresh process (jieba's dictionary);
+- start-up: `jixiao --version` in a fresh process;
+- a one-filing run as a user starts it: the whole `jixiao extract ONE.pdf -o DIR` process against a
+  Python process running raw pdfplumber over the same file (median of alternating runs);
 - peak memory of a jixiao extract run (max RSS of the process);
 - throughput of `jixiao extract` at --jobs 1 and --jobs 2 on the same corpus.
 """
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NO_FORMS = ROOT.parent / "shared" / "realdata" / "no_forms"
 
-from sample_pdfs.catalog import digital_samples  # noqa: E402  (after the path set-up)
+from sample_pdfs.catalog import digital_samples, expected_files, expected_records, pdf_of  # noqa: E402  (after the path set-up)
 
 
 def best(fn, repeats: int) -> float:
@@ -76,6 +78,36 @@ def run_cli(args: list[str]) -> tuple[float, int]:
     return time.perf_counter() - t0, usage.ru_maxrss
 
 
+def one_filing_sample() -> Path:
+    """The first born-digital sample that holds exactly one filing."""
+    return next(pdf_of(e) for e in expected_files()
+                if [r["source"]["kind"] for r in expected_records(e)] == ["digital"])
+
+
+def one_filing_ratio(path: Path, repeats: int) -> tuple[float, float]:
+    """Median wall time of a whole `jixiao extract` process on one filing, and of a Python process
+    that imports pdfplumber and runs extract_tables() on every page of it: alternated, so both see
+    the same machine."""
+    import statistics
+
+    script = Path(sys.executable).parent / "jixiao"
+    jixiao = [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli"]
+    raw = [sys.executable, "-c", "import pdfplumber, sys\n"
+           "with pdfplumber.open(sys.argv[1]) as pdf:\n    [p.extract_tables() for p in pdf.pages]", str(path)]
+    ours_t, raw_t = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            ours_t.append(_wall(jixiao + ["extract", str(path), "-o", f"{tmp}/{i}", "-q"]))
+            raw_t.append(_wall(raw))
+    return statistics.median(ours_t), statistics.median(raw_t)
+
+
+def _wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -91,6 +123,11 @@ def main() -> None:
     t_import, _ = run_cli(["--version"])
     report("start-up: `jixiao --version` (fresh process)", f"{t_import:.3f} s")
     samples = digital_samples()
+    one = one_filing_sample()
+    t_one, t_raw_one = one_filing_ratio(one, 7 if args.quick else 15)
+    report(f"one-filing run ({one.name}), whole process: jixiao extract", f"{t_one:8.3f} s")
+    report("one-filing run: python + raw pdfplumber extract_tables()", f"{t_raw_one:8.3f} s")
+    report("one-filing run: ratio jixiao / raw (goal <= 2)", f"{t_one / t_raw_one:8.2f}")
     ours(samples[0])  # warm this process: modules, jieba
 
     # Non-form pages.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import sys
 
 from . import __version__
@@ -85,5 +86,16 @@ def main(argv: list[str] | None = None) -> int:
         return OutputNotWritable.exit_code
 
 
+def entry() -> None:
+    """The console script: ``main``, then the end of the process."""
+    code = main()
+    # Tearing down the parsers' heap object by object at exit cost 0.05 s, an eighth of a
+    # one-filing run. Frozen, the cyclic collector leaves it to the OS; everything else (atexit
+    # handlers, buffered streams, files closed by reference counting) still runs as usual.
+    gc.disable()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -8,7 +8,6 @@ handler; a record made while a worker reads an input names that input.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.util
 import json
 import logging
@@ -118,9 +117,10 @@ def _route_onnxruntime(ort) -> None:
         ort.set_default_logger_severity(3)
 
 
-class _AfterImport(importlib.abc.MetaPathFinder):
+class _AfterImport:
     """Runs ``hook(module)`` once ``name`` is imported, without importing it before it is needed
-    (ONNX Runtime takes a third of a second to load and a digital PDF never needs it)."""
+    (ONNX Runtime takes a third of a second to load and a digital PDF never needs it). A meta path
+    finder by its ``find_spec`` alone: importlib.abc would cost 10 ms of every start."""
 
     def __init__(self, name: str, hook):
         self.name = name

@@ -2,6 +2,11 @@
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from pipelines.cli import main
 
@@ -16,6 +21,23 @@ def test_usage_errors_exit_1(tmp_path, capsys):
     assert main(["extract"]) == 1
     assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--format", "xlsx"]) == 1
     assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--jobs", "0"]) == 1
+
+
+def test_the_console_script_exits_with_the_commands_status(tmp_path):
+    """`jixiao` ends through ``entry`` (which freezes the heap before exit): the status and the
+    outputs are those of ``main``."""
+    script = Path(sys.executable).parent / "jixiao"
+    if not script.exists():
+        pytest.skip("jixiao is not installed as a console script in this environment")
+    out = tmp_path / "o"
+    bad = subprocess.run([script, "extract", str(tmp_path / "nope.pdf"), "-o", str(out)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "input not found" in bad.stderr
+    sample = Path(__file__).parent.parent / "sample_pdfs" / "central_2025_wenwu.pdf"
+    ok = subprocess.run([script, "extract", str(sample), "-o", str(out), "-q"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert len((out / "filings.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+    assert json.loads((out / "run_summary.json").read_text())["inputs"]["by_status"] == {"success": 1}
 
 
 def test_output_not_writable_exits_4(tmp_path):

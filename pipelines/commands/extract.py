@@ -60,8 +60,9 @@ def local_pool(args, fn=None):
 
 def run(args) -> int:
     check_execution_arguments(args)
-    from .. import api  # noqa: F401  (pydantic: loaded once, here, and inherited by the forked workers)
-
+    # The first worker starts before this process imports anything more: it loads the parsers
+    # (the longest part of a small run) while this process loads its own modules and reads the
+    # inputs. Workers started later inherit what this process has loaded by then.
     pool = local_pool(args)
     try:
         return _extract(args, pool)

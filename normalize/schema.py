@@ -112,6 +112,8 @@ FLAG_CODES: tuple[str, ...] = (
     "low_confidence",
     "ambiguous_checkbox",
     "invalid_value",
+    # a person's correction that no longer fits the extracted value (pipelines/corrections.py)
+    "correction_conflict",
 )
 FLAG_KEYS = ("code", "path", "page", "detail")
 ERROR_CLASSES = ("not_a_pdf", "encrypted", "corrupt", "empty", "too_large", "timeout", "ocr_unavailable", "internal")
@@ -122,6 +124,9 @@ class Flag(BaseModel):
     path: str
     page: int | None = None
     detail: str = ""
+    # Set by a reviewer's dismiss_flag decision (corrections.jsonl); absent on a machine record.
+    resolved_by: str | None = None
+    resolved_at: str | None = None
 
 
 class Source(BaseModel):
@@ -142,11 +147,31 @@ class Form(BaseModel):
 
 
 class Provenance(BaseModel):
-    page: int
-    bbox: tuple[float, float, float, float]
-    method: str = "text"
+    # The machine's values always have a page and a box; a value a reviewer set where the form had
+    # none (a derived key, a cell absent from the form) has neither.
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    method: str = "text"  # text | ocr:<engine> | manual (a reviewer's set decision)
     confidence: float = 1.0
     label: str | None = None  # the label as printed on the form, where the value had one
+    # Beside a manual value: who set it and when; beside a checked one: who confirmed it and when.
+    reviewer: str | None = None
+    at: str | None = None
+    confirmed_by: str | None = None
+    confirmed_at: str | None = None
+
+
+class Correction(BaseModel):
+    """One applied decision of corrections.jsonl, kept in the record's audit list: ``original`` is
+    the value before it (the machine's, for the first decision on a path)."""
+
+    path: str
+    action: Literal["set", "confirm"]
+    original: str | bool | int | None = None
+    value: str | bool | int | None = None
+    reviewer: str
+    at: str
+    note: str | None = None
 
 
 class Record(BaseModel):
@@ -166,6 +191,8 @@ class Record(BaseModel):
     safeguards: list[dict[str, str | bool | None]] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     provenance: dict[str, Provenance] = Field(default_factory=dict)
+    # The audit list of a reviewed record (only there: a machine record has no such key).
+    corrections: list[Correction] | None = None
 
     def model_post_init(self, __context) -> None:
         for name, allowed, rows in (
@@ -185,11 +212,21 @@ class Record(BaseModel):
         return "flagged" if self.flags else "ok"
 
     def to_json(self) -> dict:
+        """The record as filings.jsonl holds it: the keys of a reviewer's work (and a value's
+        missing label) are left out where they are empty, so a machine record has none of them."""
         out = self.model_dump(mode="json")
+        _drop_nones(out, ("corrections",))
+        for fl in out["flags"]:
+            _drop_nones(fl, ("resolved_by", "resolved_at"))
         for entry in out["provenance"].values():
-            if entry.get("label") is None:
-                entry.pop("label", None)
+            _drop_nones(entry, ("label", "reviewer", "at", "confirmed_by", "confirmed_at"))
         return out
+
+
+def _drop_nones(d: dict, keys: tuple[str, ...]) -> None:
+    for k in keys:
+        if d.get(k) is None:
+            d.pop(k, None)
 
 
 # ---------------------------------------------------------------- the output tables, declared once
@@ -208,6 +245,9 @@ OUTPUT_TABLES: dict[str, tuple[Column, ...]] = {
         ("amount_unit_original", "string"),
         ("flag_count", "integer"),
         ("status", "string"),
+        # beyond SPEC (issue 14): a person's review, from corrections.jsonl
+        ("reviewed", "boolean"),
+        ("corrections", "integer"),
     ),
     "indicators": (("filing_id", "string"), *((k, "string") for k in INDICATOR_KEYS)),
     "cost_items": (
@@ -219,7 +259,7 @@ OUTPUT_TABLES: dict[str, tuple[Column, ...]] = {
         *((k, "boolean" if k.startswith("stage_") else "string") for k in SAFEGUARD_KEYS),
     ),
     "flags": (("filing_id", "string"), ("code", "string"), ("path", "string"), ("page", "integer"),
-              ("detail", "string")),
+              ("detail", "string"), ("resolved_by", "string"), ("resolved_at", "string")),
     "failures": (("source_file", "string"), ("source_sha256", "string"), ("error_class", "string"),
                  ("message", "string")),
 }

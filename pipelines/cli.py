@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # Each subcommand is a module of pipelines.commands with HELP, add_arguments(parser) and run(args).
-COMMANDS = ("extract", "tables", "review", "schema")
+COMMANDS = ("extract", "apply", "tables", "review", "schema")
 
 
 def _command_modules() -> dict:

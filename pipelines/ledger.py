@@ -5,7 +5,9 @@ rerun skips unchanged inputs, recognises renamed or duplicated files by their by
 outputs can be rebuilt from the ledger alone after any crash. Beside each finished result, its
 share of the output files as written (``rendered``, made from the result by the outputs' code,
 keyed by that code's hash too), so a rerun over a large archive copies bytes instead of loading
-and re-encoding every result; writing a result drops its renderings.
+and re-encoding every result; writing a result drops its renderings. The last run's inputs, in
+order, and its settings (``last_run``, ``last_run_settings``) let ``jixiao apply`` write exactly
+the outputs of that run again.
 
 A damaged ledger (truncated, overwritten, another file or a directory in its place, another
 schema, locked by some other program) raises ``LedgerDamaged``; the run sets it aside
@@ -44,6 +46,14 @@ CREATE TABLE IF NOT EXISTS rendered (
     text BLOB NOT NULL,
     PRIMARY KEY (sha256, version, config, render)
 );
+CREATE TABLE IF NOT EXISTS last_run (
+    n INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    failure TEXT
+);
+CREATE TABLE IF NOT EXISTS last_run_settings (
+    settings TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS seen (
     path TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -55,7 +65,10 @@ COLUMNS = {
     "results": ["sha256", "version", "config", "status", "source_file", "result", "updated"],
     "seen": ["path", "sha256", "size", "mtime_ns"],
     "rendered": ["sha256", "version", "config", "render", "brief", "text"],
+    "last_run": ["n", "sha256", "failure"],
+    "last_run_settings": ["settings"],
 }
+LAST_RUN_CHUNK = 1000  # entries of the last run read per query
 # Only jixiao writes the ledger, and only one run at a time (the OUTDIR lock): a lock held longer
 # than this is some other program's (a database browser), and the run goes on without that file.
 BUSY_SECONDS = 5.0
@@ -222,6 +235,39 @@ class Ledger:
     def drop_renderings_except(self, render: str) -> None:
         """Drop what older code rendered: it can never be used again."""
         self._run("DELETE FROM rendered WHERE render != ?", (render,))
+
+    # -- the last run's outputs: which inputs, in which order, written how (``jixiao apply``)
+    def remember_run(self, entries, settings: dict) -> None:
+        """Replace the last run's record: ``entries`` (ledger key, or a refused input's key with its
+        failure), in output order, read once (an archive's worth are never held), and ``settings``."""
+        self._run("DELETE FROM last_run")
+        self._run("INSERT INTO last_run (n, sha256, failure) VALUES (?, ?, ?)",
+                  ((n, key, None if failure is None else _json_text(failure))
+                   for n, (key, failure) in enumerate(entries)), many=True)
+        self._run("DELETE FROM last_run_settings")
+        self._run("INSERT INTO last_run_settings (settings) VALUES (?)", (_json_text(settings),))
+
+    def last_run_settings(self) -> dict | None:
+        row = self._run("SELECT settings FROM last_run_settings").fetchone()
+        try:
+            return json.loads(row[0]) if row else None
+        except (ValueError, TypeError) as e:
+            raise LedgerDamaged(f"last run settings that are not ours ({e})") from e
+
+    def last_run(self):
+        """The entries ``remember_run`` kept, in order, a chunk at a time."""
+        after = -1
+        while True:
+            rows = self._run("SELECT n, sha256, failure FROM last_run WHERE n > ? ORDER BY n LIMIT ?",
+                             (after, LAST_RUN_CHUNK)).fetchall()
+            if not rows:
+                return
+            for n, key, failure in rows:
+                try:
+                    yield key, None if failure is None else json.loads(failure)
+                except ValueError as e:
+                    raise LedgerDamaged(f"a last-run entry that is not ours ({e})") from e
+                after = n
 
     def transaction(self):
         """A block of writes committed together (e.g. the hashes of a run's inputs)."""

@@ -156,6 +156,20 @@ def _tmp_path(path: Path) -> Path:
     return Path(tmp)
 
 
+def reviewed(rec: dict) -> bool:
+    """filings.csv's ``reviewed``: a person decided something about this filing (a value set or
+    confirmed, a flag dismissed: corrections.jsonl) and no flag of it is left unresolved. A filing
+    nobody looked at is not reviewed, even without flags."""
+    flags = rec.get("flags") or []
+    decided = bool(rec.get("corrections")) or any(fl.get("resolved_at") for fl in flags)
+    return decided and all(fl.get("resolved_at") for fl in flags)
+
+
+def corrections_made(rec: dict) -> int:
+    """filings.csv's ``corrections``: the values a person set (their audit entries)."""
+    return sum(1 for c in rec.get("corrections") or [] if c.get("action") == "set")
+
+
 def filing_row(rec: dict) -> dict:
     row = {
         "filing_id": rec["filing_id"],
@@ -165,6 +179,8 @@ def filing_row(rec: dict) -> dict:
         "amount_unit_original": rec["form"].get("amount_unit_original"),
         "flag_count": len(rec.get("flags", [])),
         "status": "flagged" if rec.get("flags") else "ok",
+        "reviewed": reviewed(rec),
+        "corrections": corrections_made(rec),
     }
     for k in schema.FIELD_KEYS:
         row[k] = rec["fields"].get(k)

@@ -349,9 +349,18 @@ def value_rows(rec: dict) -> list[Row]:
                 rows.append(Row(f"safeguards[{i}].{k}", "safeguards", label("safeguard_columns", k), _fmt(sg[k])))
     seen = {r.path for r in rows}
     for path in rec.get("provenance") or {}:
-        if path not in seen:  # a value this version of the site does not know: still shown
-            rows.append(Row(path, "other", "", ""))
+        if path not in seen:  # a value this version of the site does not know (or a derived one a reviewer set)
+            rows.append(Row(path, "other", "", _fmt(_value_at(rec, path))))
     return rows
+
+
+def _value_at(rec: dict, path: str):
+    from .record_paths import InvalidDecision, locate
+
+    try:
+        return locate(rec, path).get()
+    except InvalidDecision:
+        return ""
 
 
 # ---------------------------------------------------------------- one filing's page
@@ -369,6 +378,12 @@ class Box:
 
 def _children(prov: dict, path: str) -> list[tuple[str, dict]]:
     return [(k, v) for k, v in prov.items() if k.startswith(path + ".") or k.startswith(path + "[")]
+
+
+def _boxed(prov: dict) -> dict:
+    """The provenance entries that point at the page: a value a reviewer set where the form had
+    none (corrections.jsonl) has no page and no box."""
+    return {k: v for k, v in prov.items() if v.get("page") is not None and v.get("bbox")}
 
 
 def _union(bboxes: list) -> tuple[float, float, float, float]:
@@ -401,7 +416,7 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
     row_id = {r.path: f"r{n}" for n, r in enumerate(rows)}
 
     boxes: dict[str, Box] = {}
-    for n, (path, p) in enumerate(prov.items()):
+    for n, (path, p) in enumerate(_boxed(prov).items()):
         boxes[path] = Box(f"b{n}", path, int(p["page"]), tuple(p["bbox"]))
     values = {r.path: r.value for r in rows}
     flag_box: list[Box | None] = []
@@ -409,7 +424,7 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         path = fl.get("path") or ""
         box = boxes.get(path)
         if box is None and path not in ("", "fields", "funding"):
-            kids = _children(prov, path)
+            kids = _children(_boxed(prov), path)
             pg = fl.get("page")
             kids = [(k, v) for k, v in kids if pg is None or v["page"] == pg]
             if kids:
@@ -565,7 +580,7 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
             f'<td class="label{"" if printed else " typical"}">{e(printed or r.label)}</td>'
             f'<td class="value{" num" if r.numeric else ""}">{value}</td>'
             f'<td class="mono">{e((p or {}).get("method", "—"))}'
-            f'{"" if p else " <span class=muted>(no box)</span>"}</td>'
+            f'{"" if p and p.get("bbox") else " <span class=muted>(no box)</span>"}</td>'
             f'<td class="num">{e(f"{conf:.2f}" if isinstance(conf, int | float) else "—")}</td>'
             f"<td>{flag_html}</td></tr>"
         )
@@ -684,7 +699,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
         for rec in records:
             src = rec.get("source") or {}
             digest = src.get("sha256") or ""
-            pages = {*(src.get("pages") or []), *(p["page"] for p in (rec.get("provenance") or {}).values())}
+            pages = {*(src.get("pages") or []), *(p["page"] for p in _boxed(rec.get("provenance") or {}).values())}
             have = by_source.setdefault(digest, {})
             want = pages - set(have)
             if want:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .api import FileResult, Options
+from .corrections import CORRECTIONS, Corrections
+from .corrections import load as load_corrections
 from .errors import MissingDependency, OutputNotWritable, UsageError
 from .executors import LocalPool, Task, execute
 from .inputs import Refused, checked_digest, display_name, display_path, find_inputs, hash_file
@@ -147,6 +149,44 @@ def _run(inputs: list[str], outdir: str, wait: bool, t0: float, batch: _Batch) -
     return (2 if failed else 0), summary
 
 
+def apply_corrections(outdir: str, wait: bool = False) -> dict:
+    """``jixiao apply``: the outputs of the last ``extract`` on OUTDIR written again from its ledger,
+    the same inputs in the same order and formats, with OUTDIR's corrections applied; no PDF is
+    read. Returns the new run summary. UsageError (exit 1) when OUTDIR has no ledger or no run."""
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    if not (out / LEDGER).is_file():
+        raise UsageError(f"{display_path(out)} has no ledger ({LEDGER}): nothing to apply corrections to; "
+                         f"run `jixiao extract INPUT... -o {display_path(out)}` first")
+    with hold_outdir(out, wait):
+        corrections = load_corrections(out)
+        try:
+            return _apply_from(Ledger(out / LEDGER), out, corrections, t0)
+        except LedgerDamaged as e:  # extract sets a damaged ledger aside; apply has nothing to rebuild from
+            raise UsageError(f"the ledger {display_path(out / LEDGER)} cannot be used ({e}); "
+                             "run `jixiao extract` again to rebuild it") from e
+
+
+def _apply_from(ledger: Ledger, out: Path, corrections: Corrections, t0: float) -> dict:
+    try:
+        settings = _last_run_settings(ledger, out)
+        tally, written = write_from_ledger(ledger, out, settings, ledger.last_run, corrections, remember=False)
+        summary = summarise(tally, tally.unique - tally.refused, settings.found, time.perf_counter() - t0,
+                            settings.version, written, out, corrections)
+        write_summary(out, summary)
+        return summary
+    finally:
+        ledger.close()
+
+
+def _last_run_settings(ledger: Ledger, out: Path) -> RunSettings:
+    try:
+        return RunSettings(**ledger.last_run_settings())
+    except TypeError:  # no run recorded (a ledger of an older version), or another version's settings
+        raise UsageError(f"the ledger of {display_path(out)} records no `jixiao extract` run that this version "
+                         "can rebuild; run `jixiao extract` on it again first") from None
+
+
 @dataclass
 class _Batch:
     """One run's settings, and (after ``run``) the first missing dependency its results name."""
@@ -168,18 +208,21 @@ class _Batch:
         ever held, so the driver's memory stays flat however large the archive is."""
         version = pipeline_version()
         config = self.options.key()
+        corrections = load_corrections(out)  # first: a file that cannot be read stops the run before any work
         ledger = Ledger(out / LEDGER)
         try:
             plan, refused = self._plan(ledger, entries)
             todo, skipped = self._todo(ledger, plan, refused, version, config)
             self._execute(ledger, todo, plan, version, config)
-            tally = Tally()
-            with ledger.transaction():  # the renderings made on the way: one commit, not one per input
-                ledger.drop_renderings_except(RENDER_KEY)
-                parts = _parts(ledger, _in_input_order(plan), refused, version, config, tally)
-                written = write_parts(out, parts, self.formats, bom=self.csv_bom)
+            settings = RunSettings(version, config, sorted(self.formats), self.csv_bom, len(entries))
+
+            def order() -> Iterator[tuple[str, dict | None]]:
+                return ((digest, refused.get(digest)) for digest in _in_input_order(plan))
+
+            tally, written = write_from_ledger(ledger, out, settings, order, corrections, remember=True)
             self.missing = tally.missing
-            summary = summarise(tally, skipped, len(entries), time.perf_counter() - t0, version, written, out)
+            summary = summarise(tally, skipped, len(entries), time.perf_counter() - t0, version, written, out,
+                                corrections)
             write_summary(out, summary)
         finally:
             ledger.close()
@@ -238,6 +281,42 @@ class _Batch:
                                    "done": done_count, "total": len(todo)})
 
 
+@dataclass
+class RunSettings:
+    """What a run's outputs were made with (kept in the ledger: ``jixiao apply`` writes them again)."""
+
+    version: str
+    config: str
+    formats: list[str]
+    csv_bom: bool
+    found: int  # inputs found (run_summary.json)
+
+
+def write_from_ledger(ledger: Ledger, out: Path, settings: RunSettings,
+                      order: Callable[[], Iterable[tuple[str, dict | None]]], corrections: Corrections,
+                      remember: bool) -> tuple[Tally, dict]:
+    """Write every output of OUTDIR from the ledger, for the inputs ``order()`` gives (ledger key,
+    or a refused input's key with its failure), with ``corrections`` applied; ``remember``: keep
+    that order and ``settings`` as the last run's (in the same transaction as the renderings, so the
+    ledger names the inputs of the outputs last written). Returns the tally and the files written."""
+    tally = Tally()
+    tally.notes += ({"file": CORRECTIONS, "note": note} for note in corrections.notes)
+    with ledger.transaction():  # the renderings made on the way: one commit, not one per input
+        ledger.drop_renderings_except(RENDER_KEY)
+        if remember:
+            ledger.remember_run(order(), vars(settings))
+        parts = _parts(ledger, order(), settings.version, settings.config, tally, corrections)
+        written = write_parts(out, parts, set(settings.formats), bom=settings.csv_bom)
+    for note in corrections.notes:
+        log.warning("%s: %s", display_path(out / CORRECTIONS), note)
+    conflicts = corrections.summary()["conflict_count"]
+    if conflicts:
+        log.warning("%s: %d decision(s) no longer fit the values extracted now and were not applied "
+                    "(correction_conflict flags; run_summary.json lists them)", display_path(out / CORRECTIONS),
+                    conflicts)
+    return tally, written
+
+
 def _in_input_order(plan: list[tuple[str, str]]) -> Iterator[str]:
     """The ledger keys of the plan, each once (the same bytes under two names give one result)."""
     emitted: set[str] = set()
@@ -247,26 +326,50 @@ def _in_input_order(plan: list[tuple[str, str]]) -> Iterator[str]:
             yield digest
 
 
-def _parts(ledger: Ledger, digests: Iterable[str], refused: dict[str, dict], version: str, config: str,
-           tally: Tally) -> Iterator[Part]:
+def _parts(ledger: Ledger, entries: Iterable[tuple[str, dict | None]], version: str, config: str,
+           tally: Tally, corrections: Corrections) -> Iterator[Part]:
     """Each input's share of the outputs, one at a time, counted into ``tally``: an unreadable
-    input's failure, or the ledger's rendering of its result (made and kept the first time)."""
-    for digest in digests:
-        if digest in refused:
-            tally.add(brief_of(refused[digest]))
-            yield Part.of(refused[digest])
-            continue
-        kept = ledger.rendered(digest, version, config, RENDER_KEY)
-        if kept is None:
-            res = ledger.result(digest, version, config)
-            if res is None:
-                continue  # no result for these bytes (its run was cut short)
-            brief, part = brief_of(res), Part.of(res)
-            ledger.keep_rendered(digest, version, config, RENDER_KEY, brief, pack(part.text))
+    input's failure, or the rendering of its result (``_machine_part``, ``_corrected_part``)."""
+    for digest, failure in entries:
+        if failure is not None:
+            tally.refused += 1
+            made = brief_of(failure), Part.of(failure)
+        elif corrections.touches(digest):
+            made = _corrected_part(ledger, digest, version, config, corrections)
         else:
-            brief, part = kept[0], _kept_part(kept[1])
-        tally.add(brief)
-        yield part
+            made = _machine_part(ledger, digest, version, config)
+        if made is None:
+            continue  # no result for these bytes (its run was cut short)
+        tally.add(made[0])
+        yield made[1]
+
+
+def _machine_part(ledger: Ledger, digest: str, version: str, config: str) -> tuple[dict, Part] | None:
+    """(brief, Part) of a result as extracted: the ledger's rendering, made and kept the first time."""
+    kept = ledger.rendered(digest, version, config, RENDER_KEY)
+    if kept is not None:
+        return kept[0], _kept_part(kept[1])
+    res = ledger.result(digest, version, config)
+    if res is None:
+        return None
+    brief, part = brief_of(res), Part.of(res)
+    ledger.keep_rendered(digest, version, config, RENDER_KEY, brief, pack(part.text))
+    return brief, part
+
+
+def _corrected_part(ledger: Ledger, digest: str, version: str, config: str,
+                    corrections: Corrections) -> tuple[dict, Part] | None:
+    """(brief, Part) of a result with the decisions on its filings applied, rendered afresh at every
+    rebuild and never kept. So the kept rendering stays the machine's, true whatever the decisions
+    become, and one with decisions applied can never be served after they change. Inputs with
+    decisions are few (a person makes each one), so this costs little; keying the cache by a hash
+    of the decisions instead would keep a stale rendering per edit, and would have to keep the
+    conflicts found on the way too."""
+    res = ledger.result(digest, version, config)
+    if res is None:
+        return None
+    res = corrections.apply(res)
+    return brief_of(res), Part.of(res)
 
 
 def _kept_part(blob: bytes) -> Part:
@@ -306,6 +409,7 @@ class Tally:
     form_pages: int = 0
     seconds: float = 0
     missing: str | None = None  # the first missing dependency's message
+    refused: int = 0  # inputs that could not be read (no ledger entry)
 
     def add(self, b: dict) -> None:
         self.unique += 1
@@ -325,7 +429,7 @@ class Tally:
 
 
 def summarise(tally: Tally, skipped: int, n_inputs: int, seconds: float, version: str,
-              written: dict, out: Path) -> dict:
+              written: dict, out: Path, corrections: Corrections) -> dict:
     return {
         "jixiao_version": __version__,
         "pipeline_version": version,
@@ -344,6 +448,7 @@ def summarise(tally: Tally, skipped: int, n_inputs: int, seconds: float, version
             "by_status": dict(tally.filing_status),
         },
         "flags": {"total": sum(tally.flags.values()), "by_code": dict(sorted(tally.flags.items()))},
+        "corrections": corrections.summary(),
         "pages": {"total": tally.pages, "form_pages": tally.form_pages},
         "timings": {"seconds": round(seconds, 3), "processing_seconds": round(tally.seconds, 3)},
         "outputs": sorted([*written, "run_summary.json"]),

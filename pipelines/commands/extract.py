@@ -107,6 +107,10 @@ def _extract(args, pool) -> int:
         if tty and bar.shown:
             print(file=sys.stderr)
         print(closing_line(summary))
+        if summary["corrections"]["decisions"] or summary["corrections"]["malformed"]:
+            from .apply import corrections_line
+
+            print(corrections_line(summary))
         print(f"jixiao: outputs in {summary['outdir']}/ ({', '.join(summary['outputs'])})")
         if summary["inputs"]["failures_by_class"]:
             print(f"jixiao: failed inputs are listed in {summary['outdir']}/failures.csv", file=sys.stderr)

@@ -93,3 +93,9 @@ class Document(BaseModel):
     # Pages the PDF libraries could not load or parse (page number → why): skipped, the others read.
     damaged_pages: dict[int, str] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)  # what else a reader of the results should know
+    # Pages read by OCR that have no usable text layer of their own: the pages a searchable copy
+    # lays its text over (the others are digital, or scans that carry a text layer already).
+    textless_pages: list[int] = Field(default_factory=list)
+    # Scanned pages that are no form, read by OCR for their text alone (``read_document``'s
+    # ``text_pages_until``, for a searchable copy); they never become filings.
+    text_only_pages: list[Page] = Field(default_factory=list)

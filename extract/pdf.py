@@ -893,6 +893,7 @@ def read_document(
     engine: str = "rapidocr",
     sha256: str | None = None,
     signature: classify.Signature | None = None,
+    text_pages_until: float | None = None,
 ) -> Document:
     """The form pages of a PDF (pages that cannot be forms are skipped cheaply).
 
@@ -905,6 +906,10 @@ def read_document(
 
     A page the PDF libraries cannot load or parse is skipped and named in ``damaged_pages``; the
     others are read. A PDF none of whose pages can be read is ``Corrupt``.
+
+    ``text_pages_until`` (a ``time.monotonic()``): also read by OCR, for their text alone, the
+    pages without a text layer that are no form (``Document.text_only_pages``, a searchable
+    copy's text), as long as the clock is before it.
     """
     check_file(path, max_bytes)
     digest = sha256 or sha256_file(path)  # a caller that hashed the file already passes it
@@ -922,16 +927,41 @@ def read_document(
             from .errors import NeedsOcr
 
             raise NeedsOcr(f"{len(src.blocked)} of {n} pages have no usable text layer (scanned?) and OCR is off")
+        text_only = _text_only_pages(src, pages, text_pages_until) if text_pages_until is not None else []
         return Document(
             path=str(path), sha256=digest, n_pages=n, pages=pages, skipped_pages=n - len(pages),
             unread_pages=sorted(i + 1 for i in src.blocked), actions=miner.actions(),
             self_evaluations=[i + 1 for i, kind in enumerate(src.kinds) if kind == "self_evaluation"],
             damaged_pages={i + 1: src.why_damaged(i) for i in sorted(src.damaged)}, notes=src.notes,
+            textless_pages=[i + 1 for i in sorted(src.textless - src.damaged.keys())], text_only_pages=text_only,
         )
     finally:
         if miner is not None:
             miner.close()
         pdf.close()
+
+
+def _text_only_pages(src: _PageSource, forms: list[Page], until: float) -> list[Page]:
+    """The pages without a text layer that are not among ``forms``, read in full by OCR for their
+    text, while ``time.monotonic()`` is before ``until``: the forms came first, and a note names
+    the pages left for want of time."""
+    import time
+
+    read = {p.number - 1 for p in forms}
+    pages, left = [], []
+    for i in sorted(src.textless - read):
+        if i in src.damaged:
+            continue
+        if time.monotonic() >= until:
+            left.append(i + 1)
+            continue
+        page = src.full(i)
+        if i not in src.damaged:
+            pages.append(page)
+    if left:
+        src.notes.append(f"page(s) {','.join(map(str, left))} were not read for a text layer: too little of the"
+                         " time limit was left (--timeout)")
+    return pages
 
 
 def _form_pages(src: _PageSource) -> list[Page]:
@@ -1046,6 +1076,7 @@ class _PageSource:
         self.form_text = [kind == "form" for kind in self.kinds]
         self.scanned: set[int] = set()
         self.blocked: set[int] = set()  # pages that need OCR when OCR is off
+        self.textless: set[int] = set()  # scanned pages without a usable text layer of their own
         self._route(ocr)
         if self.aligned:  # pages pdfminer cannot parse: OCR needs none of it, the digital read does
             for i, why in miner.damaged.items():
@@ -1076,6 +1107,8 @@ class _PageSource:
 
             if read_or_note(decide, self.damaged, i):
                 (self.blocked if ocr == "never" else self.scanned).add(i)
+                if ocr != "never" and not usable:
+                    self.textless.add(i)
 
     def _read_blank_pages_with_pdfminer(self) -> None:
         """A page PDFium finds nothing on (no text, no object) while pdfminer finds text: PDFium

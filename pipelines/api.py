@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -36,10 +37,18 @@ class Options(BaseModel):
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     timeout: float = 600.0
     max_bytes: int = 512 * 1024 * 1024
+    # --searchable-pdf DIR: every page without a text layer is read by OCR, and the result
+    # carries the lines read (``FileResult.text_layer``); the driver writes the copies into DIR.
+    searchable_pdf: str | None = None
 
     def key(self) -> str:
-        # The timeout does not change a result that finishes; it is left out of the key.
-        return self.model_dump_json(include={"ocr", "ocr_engine", "max_bytes"})
+        # The timeout does not change a result that finishes; it is left out of the key. A text
+        # layer changes the result (more pages read, the lines kept); where the copies go does not.
+        # Only a run that asks for one has it in its key, so every other run's key stays as it was.
+        key = self.model_dump(include={"ocr", "ocr_engine", "max_bytes"})
+        if self.searchable_pdf is not None:
+            key["text_layer"] = True
+        return json.dumps(key, separators=(",", ":"))
 
 
 class FileResult(BaseModel):
@@ -54,6 +63,9 @@ class FileResult(BaseModel):
     seconds: float = 0.0
     soft_errors: list[str] = Field(default_factory=list)
     missing_dependency: bool = False  # the failure is a missing OCR engine / language data
+    # With --searchable-pdf: one entry per page without a text layer of its own, what OCR read on it
+    # (``text_layer_of``); None otherwise, so that ordinary results stay small.
+    text_layer: list[dict] | None = None
 
 
 # After the deadline the alarm goes on firing at this interval: a library that caught the first
@@ -151,10 +163,12 @@ def process_file(
     options = options or Options()
     name = display_name or Path(path).name
     result = FileResult(source_file=name)
+    text_pages_until = _text_pages_until(options)
     with guarded(result, options.timeout):
         result.source_sha256 = sha256 or sha256_file(path)
         doc = read_document(path, max_bytes=options.max_bytes, ocr=options.ocr, engine=options.ocr_engine,
-                            sha256=result.source_sha256, signature=TABLE.signature)
+                            sha256=result.source_sha256, signature=TABLE.signature,
+                            text_pages_until=text_pages_until)
         records = records_from_document(doc, name)
         if doc.self_evaluations:
             pages = ",".join(map(str, doc.self_evaluations))
@@ -171,7 +185,41 @@ def process_file(
         if doc.damaged_pages:  # the other pages were read: done, but not all of it
             result.status = "partial"
         result.soft_errors += page_notes(doc, records)
+        if options.searchable_pdf is not None:
+            result.text_layer = text_layer_of(doc)
     return result
+
+
+# Of the time limit, what reading the pages that are no form (for a searchable copy's text) leaves
+# for the page in progress and the rest of the input's work: this share, and at least this long.
+TEXT_LAYER_RESERVE = 0.2
+TEXT_LAYER_RESERVE_SECONDS = 30.0
+
+
+def _text_pages_until(options: Options) -> float | None:
+    """When (``time.monotonic()``) reading pages for their text alone stops, so that a long scan
+    never times out, losing its filings, for the sake of its text layer; None: no such reading."""
+    if options.searchable_pdf is None:
+        return None
+    reserve = max(TEXT_LAYER_RESERVE * options.timeout, TEXT_LAYER_RESERVE_SECONDS)
+    return time.monotonic() + options.timeout - reserve
+
+
+def text_layer_of(doc) -> list[dict]:
+    """What OCR read on each page that has no text layer of its own (form or not): the page, its
+    ``turn`` (which way its text runs) and its lines, each with its box on the page as shown."""
+    from extract.orient import unturn_box
+
+    textless = set(doc.textless_pages)
+    pages = sorted((p for p in (*doc.pages, *doc.text_only_pages) if p.number in textless), key=lambda p: p.number)
+    layer = []
+    for page in pages:
+        lines = [*page.lines, *(ln for t in page.tables for c in t.cells for ln in c.lines)]
+        layer.append({"page": page.number, "turn": page.turn, "lines": [
+            {"text": ln.text, "confidence": ln.confidence,
+             "bbox": [round(v, 2) for v in unturn_box(ln.bbox, page.turn, page.width, page.height)]}
+            for ln in lines if ln.text.strip()]})
+    return layer
 
 
 def extract_records(path: str | os.PathLike, **options) -> list[dict]:

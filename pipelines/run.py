@@ -130,6 +130,8 @@ def _run(inputs: list[str], outdir: str, wait: bool, t0: float, batch: _Batch) -
     # Each file as its path's text: a Path object weighs four times as much, and an archive holds
     # hundreds of thousands of them.
     entries = [e if isinstance(e, Refused) else os.fspath(e) for e in find_inputs(inputs)]
+    if batch.options.searchable_pdf is not None:
+        _prepare_copies_dir(batch.options.searchable_pdf, inputs, entries)
     out = Path(outdir)
     with hold_outdir(out, wait):
         try:
@@ -187,6 +189,15 @@ def _last_run_settings(ledger: Ledger, out: Path) -> RunSettings:
                          "can rebuild; run `jixiao extract` on it again first") from None
 
 
+def _prepare_copies_dir(target: str, inputs: list[str], entries: list[str | Refused]) -> None:
+    """--searchable-pdf DIR: refused where a copy would replace an input (exit 1), created and
+    proved writable before any input is read (exit 4)."""
+    from .searchable import check_dir
+
+    check_dir(target, inputs, (e for e in entries if not isinstance(e, Refused)))
+    prepare(Path(target))
+
+
 @dataclass
 class _Batch:
     """One run's settings, and (after ``run``) the first missing dependency its results name."""
@@ -221,12 +232,31 @@ class _Batch:
 
             tally, written = write_from_ledger(ledger, out, settings, order, corrections, remember=True)
             self.missing = tally.missing
+            copies = self._searchable_copies(ledger, plan, refused, version, config)
             summary = summarise(tally, skipped, len(entries), time.perf_counter() - t0, version, written, out,
                                 corrections)
+            if copies is not None:
+                summary["searchable_pdf"] = copies
             write_summary(out, summary)
         finally:
             ledger.close()
         return summary
+
+    def _searchable_copies(self, ledger: Ledger, plan, refused: dict[str, dict], version: str, config: str
+                           ) -> dict | None:
+        """With --searchable-pdf: a copy of each input whose result (in the ledger, this run's or
+        an earlier one's) has a text layer; what was written, for run_summary.json."""
+        if self.options.searchable_pdf is None:
+            return None
+        from .searchable import write_copies
+
+        def layers() -> Iterator[tuple[str, str, list[dict]]]:
+            for path, digest in plan:
+                res = None if digest in refused else ledger.result(digest, version, config)
+                if res and res.get("text_layer"):
+                    yield path, digest, res["text_layer"]
+
+        return write_copies(Path(self.options.searchable_pdf), layers(), self.options.max_bytes)
 
     def _plan(self, ledger: Ledger, entries: list[str | Refused]) -> tuple[list[tuple[str, str]], dict[str, dict]]:
         """(input path, ledger key) in input order, and the failures of inputs that cannot be read."""

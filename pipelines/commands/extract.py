@@ -27,6 +27,10 @@ def add_arguments(e) -> None:
     e.add_argument("-q", "--quiet", action="store_true")
     e.add_argument("--review", action="store_true",
                    help="also write the review site into OUTDIR/review/ (as `jixiao review OUTDIR` does)")
+    e.add_argument("--searchable-pdf", metavar="DIR", default=None,
+                   help="also write into DIR, for each input with scanned pages, a copy whose scanned pages carry"
+                        " jixiao's OCR as invisible text (searchable in a PDF viewer); every scanned page is then"
+                        " read, not only the forms")
 
 
 def add_execution_arguments(p) -> None:
@@ -77,6 +81,8 @@ def _extract(args, pool) -> int:
     from ..run import run as run_batch
     if args.review and "jsonl" not in parse_formats(args.format):
         raise UsageError("--review needs the jsonl format (filings.jsonl)")
+    if args.searchable_pdf is not None and args.ocr == "never":
+        raise UsageError("--searchable-pdf needs OCR: use --ocr auto or --ocr always")
     tty = sys.stderr.isatty() and not args.log_json
     bar = Progress()
 
@@ -88,7 +94,8 @@ def _extract(args, pool) -> int:
         else:
             print(json.dumps(ev, ensure_ascii=False), file=sys.stderr, flush=True)
 
-    options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout)
+    options = Options(ocr=args.ocr, ocr_engine=args.ocr_engine, timeout=args.timeout,
+                      searchable_pdf=args.searchable_pdf)
     code, summary = run_batch(
         args.inputs,
         args.outdir,
@@ -112,6 +119,9 @@ def _extract(args, pool) -> int:
 
             print(corrections_line(summary))
         print(f"jixiao: outputs in {summary['outdir']}/ ({', '.join(summary['outputs'])})")
+        if "searchable_pdf" in summary:
+            copies = summary["searchable_pdf"]
+            print(f"jixiao: {copies['written']} searchable copy(ies) of scanned inputs in {copies['dir']}/")
         if summary["inputs"]["failures_by_class"]:
             print(f"jixiao: failed inputs are listed in {summary['outdir']}/failures.csv", file=sys.stderr)
     if args.review:

@@ -10,6 +10,9 @@
     OUTDIR/review/assets/                   review.css, review.js (plain files, no build step)
 
 Everything is in the HTML files, so the site opens from disk: no server, no network fetch.
+A record's decisions (corrections.jsonl, applied by the last rebuild) are shown: a corrected or
+confirmed value, a resolved flag. ``jixiao review --serve`` (review_server.py) renders the same
+pages with ``serve`` set: edit, confirm and dismiss controls, driven by review_assets/serve.js.
 The source PDF of a filing is found through the ledger (table ``seen``: input path → sha256),
 or in directories given by the caller; where none is found the boxes are drawn on a blank page.
 """

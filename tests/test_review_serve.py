@@ -444,6 +444,10 @@ def test_a_reviewer_edits_confirms_and_dismisses_in_chromium(out, browser):
     wenwu = _records(out)[WENWU_ID]
     browser.get_log("browser")
     with serving(out) as s:
+        for refused in (f"{s.base}/", s.at(f"/filings/{WENWU_ID}.html", "not-the-token")):
+            browser.get(refused)  # the browser too: no token, no page
+            assert "a valid token is needed" in browser.find_element(By.TAG_NAME, "body").text
+        browser.get_log("browser")  # those two 403s
         browser.get(s.url)
         assert "0 of 2" in browser.find_element(By.ID, "progress").text
         browser.find_element(By.CSS_SELECTOR, f'tr[data-filing-id="{WENWU_ID}"] a').click()  # the link keeps the token
@@ -538,9 +542,10 @@ def _screenshot(driver, target: str) -> None:
 
 
 LOOP_JS = """
-const [path, first, n, token, fid] = arguments;
+const [path, first, n, token, fid, start] = arguments;
 window.__statuses = [];
 (async () => {
+  await new Promise(go => setTimeout(go, Math.max(0, start - Date.now())));  // both tabs start together
   let original = first;
   for (let i = 0; i < n; i++) {
     const value = path.endsWith('.target') ? `≥${50 + i}%` : `tab ${i}`;
@@ -567,9 +572,10 @@ def test_two_tabs_writing_at_once_lose_nothing(out, browser):
         second = browser.current_window_handle
         jobs = {first: ("indicators[2].target", "≥95%"), second: ("fields.implementing_unit",
                                                                   wenwu["fields"]["implementing_unit"])}
+        start = browser.execute_script("return Date.now()") + 1000
         for handle, (path, original) in jobs.items():  # both loops run at once: 20 decisions each
             browser.switch_to.window(handle)
-            browser.execute_script(LOOP_JS, path, original, 20, s.token, WENWU_ID)
+            browser.execute_script(LOOP_JS, path, original, 20, s.token, WENWU_ID, start)
         deadline, statuses = time.monotonic() + 60, {}
         while time.monotonic() < deadline:
             for handle in jobs:
@@ -581,6 +587,9 @@ def test_two_tabs_writing_at_once_lose_nothing(out, browser):
         assert all(v == [201] * 20 for v in statuses.values()), statuses
         lines = _lines(out)  # every line whole, none lost
         assert len(lines) == 40 and not load_corrections(out).notes
+        order = [x["path"] for x in lines]  # written at once: each tab's first line before the other's last
+        for a, b in (jobs.values(), reversed(jobs.values())):
+            assert order.index(a[0]) < len(order) - 1 - order[::-1].index(b[0]), order
         by_path = {p: [x["value"] for x in lines if x["path"] == p] for p, _ in jobs.values()}
         assert by_path["indicators[2].target"] == [f"≥{50 + i}%" for i in range(20)]
         assert by_path["fields.implementing_unit"] == [f"tab {i}" for i in range(20)]

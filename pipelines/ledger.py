@@ -361,6 +361,30 @@ def seen_by_hash(path: str | Path) -> dict[str, list[tuple[Path, int, int]]]:
     return found
 
 
+def last_result(path: str | Path, sha256: str) -> dict | None:
+    """The result the last run's outputs were written from for these bytes (its version and
+    config: ``last_run_settings``), read only (the review server checks decisions against it);
+    None when there is none or the ledger cannot be read."""
+    db = Path(path)
+    if not db.is_file():
+        return None
+    try:
+        con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        try:
+            row = con.execute("SELECT settings FROM last_run_settings").fetchone()
+            settings = json.loads(row[0]) if row else {}
+            row = con.execute(
+                "SELECT result FROM results WHERE sha256 = ? AND version = ? AND config = ?"
+                " AND status IN ('done', 'failed')",
+                (sha256, settings.get("version"), settings.get("config")),
+            ).fetchone()
+        finally:
+            con.close()
+        return json.loads(row[0]) if row and row[0] else None
+    except (sqlite3.Error, ValueError, TypeError, AttributeError):
+        return None
+
+
 class _Transaction:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger

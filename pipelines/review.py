@@ -10,6 +10,9 @@
     OUTDIR/review/assets/                   review.css, review.js (plain files, no build step)
 
 Everything is in the HTML files, so the site opens from disk: no server, no network fetch.
+A record's decisions (corrections.jsonl, applied by the last rebuild) are shown: a corrected or
+confirmed value, a resolved flag. ``jixiao review --serve`` (review_server.py) renders the same
+pages with ``serve`` set: edit, confirm and dismiss controls, driven by review_assets/serve.js.
 The source PDF of a filing is found through the ledger (table ``seen``: input path → sha256),
 or in directories given by the caller; where none is found the boxes are drawn on a blank page.
 """
@@ -42,6 +45,7 @@ DEFAULT_FORMAT = "auto"  # per page, the smaller of PNG (16 colours) and JPEG
 JPEG_QUALITY = 70
 PNG_COLOURS = 16
 ASSETS = ("review.css", "review.js")
+SERVE_JS = "serve.js"  # the decision controls: sent by `jixiao review --serve` only, not in the static site
 MANIFEST = "pages.json"
 A4 = (595.28, 841.89)
 # Pixels of one page image at most. A page's size is the PDF's to choose (a legal MediaBox goes up to
@@ -374,6 +378,7 @@ class Box:
     bbox: tuple[float, float, float, float]
     area: bool = False  # the union of a group's boxes (a flag on "cost_items" and the like)
     codes: list[str] = field(default_factory=list)
+    open: bool = False  # one of its flags is not resolved (corrections.jsonl: dismiss_flag)
 
 
 def _children(prov: dict, path: str) -> list[tuple[str, dict]]:
@@ -384,6 +389,12 @@ def _boxed(prov: dict) -> dict:
     """The provenance entries that point at the page: a value a reviewer set where the form had
     none (corrections.jsonl) has no page and no box."""
     return {k: v for k, v in prov.items() if v.get("page") is not None and v.get("bbox")}
+
+
+def record_pages(rec: dict) -> set[int]:
+    """The source pages a filing's page shows: its own, and any a value's box is on."""
+    src = rec.get("source") or {}
+    return {*(src.get("pages") or []), *(int(p["page"]) for p in _boxed(rec.get("provenance") or {}).values())}
 
 
 def _union(bboxes: list) -> tuple[float, float, float, float]:
@@ -408,8 +419,92 @@ def _smaller(img: PageImage, scale: float) -> str:
     return f" · a {img.w_pt:g} x {img.h_pt:g} pt page, shown at scale {img.scale:.3g} (pixel budget)"
 
 
+def _audit(rec: dict) -> dict[str, list[dict]]:
+    """The record's audit list (the decisions applied to it) by path."""
+    out: dict[str, list[dict]] = {}
+    for a in rec.get("corrections") or []:
+        out.setdefault(a.get("path"), []).append(a)
+    return out
+
+
+def _decided(entries: list[dict]) -> tuple[str, str]:
+    """(the value cell's extra classes, a note under the value) for a value a person set or
+    confirmed: who set it and what the machine read, who confirmed it."""
+    if not entries:
+        return "", ""
+    sets = [a for a in entries if a.get("action") == "set"]
+    last = entries[-1]
+    classes, notes = "", []
+    if sets:
+        machine = _fmt(sets[0].get("original"))
+        classes += " corrected"
+        notes.append(f'<span class="decision set" title="{e(sets[-1].get("at"))}">corrected by '
+                     f'{e(sets[-1].get("reviewer"))}; the machine read {e(machine) if machine else "nothing"}'
+                     f"{_note(sets[-1])}</span>")
+    if last.get("action") == "confirm":
+        classes += " confirmed"
+        notes.append(f'<span class="decision confirm" title="{e(last.get("at"))}">✓ confirmed by '
+                     f'{e(last.get("reviewer"))}{_note(last)}</span>')
+    return classes, "".join(notes)
+
+
+def _note(entry: dict) -> str:
+    return f" ({e(entry['note'])})" if entry.get("note") else ""
+
+
+def _resolution(fl: dict) -> str:
+    if not fl.get("resolved_at"):
+        return ""
+    return (f'<span class="resolved-by" title="{e(fl.get("resolved_at"))}">resolved by {e(fl.get("resolved_by"))}'
+            "</span>")
+
+
+def _kind(path: str) -> str | None:
+    """The kind of value a path takes (text, amount, date, flag, year, …); None: not one a person
+    can set (a path this version does not know)."""
+    from .record_paths import InvalidDecision, kind_of
+
+    try:
+        return kind_of(path)[0]
+    except InvalidDecision:
+        return None
+
+
+def _json(v) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _decide_controls() -> str:
+    return ('<button type="button" class="act edit" title="set another value">edit</button>'
+            '<button type="button" class="act confirm" title="the value is right">confirm</button>')
+
+
+def _dismiss_control(rec: dict, fl: dict) -> str:
+    """A served page's dismiss button for an open flag, with the value the reviewer sees at its path."""
+    from .corrections import CONFLICT
+
+    if fl.get("resolved_at"):
+        return ""
+    if fl.get("code") == CONFLICT:
+        return '<span class="hint">confirm or edit the value to settle this</span>'
+    original = ""
+    if _kind(fl.get("path") or ""):
+        from .record_paths import InvalidDecision, locate
+
+        try:
+            original = f' data-original="{e(_json(locate(rec, fl["path"]).get()))}"'
+        except InvalidDecision:
+            pass  # a row the record no longer has: the server says so
+    return (f'<button type="button" class="act dismiss" data-code="{e(fl["code"])}" data-path="{e(fl.get("path"))}"'
+            f'{original} title="this flag needs no more attention">dismiss</button>')
+
+
 def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, next_id: str | None,
-                scale: float = DEFAULT_SCALE) -> str:
+                scale: float = DEFAULT_SCALE, serve: str | None = None) -> str:
+    """One filing's page. ``serve``: the reviewer's name where ``jixiao review --serve`` renders it
+    (edit, confirm and dismiss controls, and the values they need); None for the static site."""
+    from .outputs import reviewed
+
     prov: dict = rec.get("provenance") or {}
     flags: list[dict] = rec.get("flags") or []
     rows = value_rows(rec)
@@ -433,6 +528,8 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
                 box = boxes[path] = Box(f"a{len(boxes)}", path, int(page), _union(same), area=True)
         if box is not None and fl["code"] not in box.codes:
             box.codes.append(fl["code"])
+        if box is not None and not fl.get("resolved_at"):
+            box.open = True
         flag_box.append(box)
 
     # walk the flags down the pages: page, then top of the box, unboxed ones last on their page
@@ -457,14 +554,18 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(name)} · {e(rec['filing_id'])} · jixiao review</title>",
+        '<link rel="icon" href="data:,">',  # no favicon request (a served site answers it 403)
         '<link rel="stylesheet" href="../assets/review.css"></head>',
-        f'<body class="filing" data-filing-id="{e(rec["filing_id"])}" data-status="{status}">',
+        f'<body class="filing" data-filing-id="{e(rec["filing_id"])}" data-status="{status}"'
+        + (f' data-serve="1" data-reviewer="{e(serve)}">' if serve is not None else ">"),
         "<header>",
         f"<h1>{e(name)}</h1>",
+        f'<span class="reviewer">reviewing as <b>{e(serve)}</b></span>' if serve is not None else "",
         f'<span class="meta">{e(src.get("file"))} · pages {e(", ".join(str(p) for p in src.get("pages", [])))}'
         f' · {e(src.get("kind"))} · year {e(form.get("year") or "—")} · {e(form.get("title") or "")}'
         f' · <span class="mono">{e(rec["filing_id"])}</span>'
-        f' · <span class="status status-{status}">{status}</span></span>',
+        f' · <span class="status status-{status}">{status}</span>'
+        + (' <span class="reviewed">✓ reviewed</span>' if reviewed(rec) else "") + "</span>",
         "<nav>",
         f'<a href="{e(prev_id)}.html" rel="prev">← previous filing</a> · ' if prev_id else "",
         '<a href="../index.html">all filings</a>',
@@ -505,7 +606,7 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         out.append(f'<span class="pageno">p. {pg}{_smaller(img, scale)}</span>')
         for b in sorted(on_page, key=lambda b: (bool(b.codes), b.area)):  # flagged ones on top
             x0, top, x1, bottom = b.bbox
-            cls = "box" + (" flagged" if b.codes else "") + (" area" if b.area else "")
+            cls = "box" + (" flagged" if b.open else " resolved" if b.codes else "") + (" area" if b.area else "")
             tip = b.path + (f" = {values[b.path]}" if values.get(b.path) else "")
             if b.codes:
                 tip += "\n" + "\n".join(f"{f['code']}: {f.get('detail', '')}" for f in flags if f.get("path") == b.path)
@@ -527,7 +628,8 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         out.append('<ol class="flags">')
         for i in order:
             fl, box = flags[i], flag_box[i]
-            cls = "" if box else ' class="unboxed"'
+            cls = " ".join(c for c in ("" if box else "unboxed", "resolved" if fl.get("resolved_at") else "") if c)
+            cls = f' class="{cls}"' if cls else ""
             where = f"p. {fl.get('page')}" if fl.get("page") is not None else "no page"
             if box is None:
                 where += " · no box (the record has no position for this path)"
@@ -539,7 +641,8 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
                 f' data-row="{row_id.get(fl.get("path"), "")}" data-detail="{e(fl.get("detail"))}">'
                 f'<span class="chip">{e(fl["code"])}</span> <code>{e(fl.get("path"))}</code>'
                 f' <span class="where">{e(where)}</span>'
-                f'<div class="detail">{e(fl.get("detail"))}</div></li>'
+                f'<div class="detail">{e(fl.get("detail"))}</div>{_resolution(fl)}'
+                + (_dismiss_control(rec, fl) if serve is not None else "") + "</li>"
             )
         out.append("</ol>")
     else:
@@ -550,15 +653,18 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
     out.append(
         '<table class="fields"><thead><tr><th>key</th>'
         '<th title="the label as printed where the record keeps it; else, in grey italics, the usual label'
-        ' for the key">label</th><th>value</th><th>method</th><th>conf.</th><th>flags</th></tr></thead>'
+        ' for the key">label</th><th>value</th><th>method</th><th>conf.</th><th>flags</th>'
+        + ('<th title="your decision about the value">decide</th>' if serve is not None else "") + "</tr></thead>"
     )
+    ncols = 7 if serve is not None else 6
+    audit = _audit(rec)
     section = None
     for r in rows:
         if r.section != section:
             if section is not None:
                 out.append("</tbody>")
             section = r.section
-            out.append(f'<tbody><tr><th colspan="6">{e(section)}</th></tr>')
+            out.append(f'<tbody><tr><th colspan="{ncols}">{e(section)}</th></tr>')
         p = prov.get(r.path)
         printed = (p or {}).get("label")
         fl = [f for f in flags if f.get("path") == r.path]
@@ -567,27 +673,37 @@ def filing_page(rec: dict, images: dict[int, PageImage], prev_id: str | None, ne
         if box is not None and not box.area:
             attrs += f' data-box="{box.id}"'
         if fl:
-            attrs += ' class="flagged"'
-        value = e(r.value) if r.value != "" else '<span class="muted">(empty)</span>'
+            attrs += ' class="flagged"' if any(not f.get("resolved_at") for f in fl) else ' class="resolved"'
+        kind = _kind(r.path) if serve is not None else None
+        if kind:
+            attrs += f' data-kind="{kind}" data-original="{e(_json(_value_at(rec, r.path)))}"'
+        value = f'<span class="shown">{e(r.value)}</span>' if r.value != "" else '<span class="muted">(empty)</span>'
         if r.derived:
             value += f' <span class="derived">→ {e(r.derived)}</span>'
+        decided, value_note = _decided(audit.get(r.path) or [])
         flag_html = "".join(
-            f'<span class="chip">{e(f["code"])}</span><span class="flagdetail">{e(f.get("detail"))}</span>' for f in fl
+            f'<span class="chip{" resolved" if f.get("resolved_at") else ""}">{e(f["code"])}</span>'
+            f'<span class="flagdetail">{e(f.get("detail"))}</span>{_resolution(f)}'
+            + (_dismiss_control(rec, f) if serve is not None else "") for f in fl
         )
         conf = (p or {}).get("confidence")
         out.append(
             f"<tr{attrs}><td class=\"key\">{e(r.path)}</td>"
             f'<td class="label{"" if printed else " typical"}">{e(printed or r.label)}</td>'
-            f'<td class="value{" num" if r.numeric else ""}">{value}</td>'
+            f'<td class="value{" num" if r.numeric else ""}{decided}">{value}{value_note}</td>'
             f'<td class="mono">{e((p or {}).get("method", "—"))}'
             f'{"" if p and p.get("bbox") else " <span class=muted>(no box)</span>"}</td>'
             f'<td class="num">{e(f"{conf:.2f}" if isinstance(conf, int | float) else "—")}</td>'
-            f"<td>{flag_html}</td></tr>"
+            f"<td>{flag_html}</td>"
+            + (f'<td class="decide">{_decide_controls() if kind else ""}</td>' if serve is not None else "")
+            + "</tr>"
         )
     if section is not None:
         out.append("</tbody>")
     out.append("</table></div></aside></div>")
     out.append('<script src="../assets/review.js"></script>')
+    if serve is not None:
+        out.append(f'<script src="../assets/{SERVE_JS}"></script>')
     out.append("</body></html>")
     return "\n".join(x for x in out if x) + "\n"
 
@@ -599,7 +715,12 @@ def page_file(filing_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", filing_id)
 
 
-def index_page(records: list[dict], failures: list[dict], title: str, missing: list[str]) -> str:
+def index_page(records: list[dict], failures: list[dict], title: str, missing: list[str],
+               serve: str | None = None) -> str:
+    """The list of filings. ``serve``: the reviewer's name where the server renders it."""
+    from .outputs import reviewed
+
+    done = {r["filing_id"] for r in records if reviewed(r)}
     codes = Counter(f["code"] for r in records for f in r.get("flags") or [])
     with_code = Counter(c for r in records for c in {f["code"] for f in r.get("flags") or []})
     flagged = sum(1 for r in records if r.get("flags"))
@@ -608,12 +729,17 @@ def index_page(records: list[dict], failures: list[dict], title: str, missing: l
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)} · jixiao review</title>",
+        '<link rel="icon" href="data:,">',  # no favicon request (a served site answers it 403)
         '<link rel="stylesheet" href="assets/review.css"></head>',
-        '<body class="index">',
+        '<body class="index"' + (f' data-serve="1" data-reviewer="{e(serve)}">' if serve is not None else ">"),
         f"<header><h1>jixiao review: {e(title)}</h1>",
         f'<p class="muted">{len(records)} filing(s): {flagged} flagged, {len(records) - flagged} ok;'
         f" {sum(codes.values())} flag(s); {len(failures)} failed input(s)."
         " Open a filing to see its pages with every value's box; keys j / k step through its flags.</p>",
+        f'<p class="progress" id="progress"><b>{len(done)} of {len(records)}</b> filing(s) fully reviewed'
+        " (a person decided something about it and no flag of it is left open)"
+        + (f"; reviewing as <b>{e(serve)}</b>." if serve is not None else
+           ", as the outputs were last written (<code>jixiao review OUTDIR --serve</code> edits)") + "</p>",
     ]
     if missing:
         out.append(f'<p class="status-flagged">Source PDF not found for: {e(", ".join(missing))}'
@@ -627,7 +753,9 @@ def index_page(records: list[dict], failures: list[dict], title: str, missing: l
     out.append("</select></label>")
     out.append('<label>status <select id="status"><option value="">any</option>'
                f'<option value="flagged">flagged ({flagged})</option>'
-               f'<option value="ok">ok ({len(records) - flagged})</option></select></label>')
+               f'<option value="ok">ok ({len(records) - flagged})</option>'
+               f'<option value="reviewed">reviewed ({len(done)})</option>'
+               f'<option value="unreviewed">not reviewed ({len(records) - len(done)})</option></select></label>')
     out.append('<label>search <input id="q" type="search" placeholder="file, project, id"></label>')
     out.append(f'<span class="muted">showing <span id="shown">{len(records)} of {len(records)}</span></span>')
     out.append("</div><main>")
@@ -643,12 +771,14 @@ def index_page(records: list[dict], failures: list[dict], title: str, missing: l
         href = f"filings/{page_file(r['filing_id'])}.html"
         out.append(
             f'<tr data-filing-id="{e(r["filing_id"])}" data-status="{status}" data-codes="{e(" ".join(sorted(by)))}"'
+            f' data-reviewed="{int(r["filing_id"] in done)}"'
             f' data-text="{e(text)}">'
             f'<td>{e(src.get("file"))}<br><span class="muted mono">{e(r["filing_id"])}'
             f' · p. {e(",".join(str(p) for p in src.get("pages") or []))}</span></td>'
             f'<td><a href="{e(href)}">{e(name) or "<span class=muted>(no project name)</span>"}</a></td>'
             f'<td>{e(form.get("year") or "")}</td>'
-            f'<td class="status status-{status}">{status}</td>'
+            f'<td class="status status-{status}">{status}'
+            + ('<br><span class="reviewed">✓ reviewed</span>' if r["filing_id"] in done else "") + "</td>"
             f'<td class="num">{len(fl)}</td>'
             "<td>" + "".join(f'<button type="button" class="chip" data-code="{e(c)}" title="show filings with {e(c)}">'
                              f"{e(c)} {n}</button>" for c, n in sorted(by.items())) + "</td></tr>"
@@ -699,7 +829,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
         for rec in records:
             src = rec.get("source") or {}
             digest = src.get("sha256") or ""
-            pages = {*(src.get("pages") or []), *(p["page"] for p in _boxed(rec.get("provenance") or {}).values())}
+            pages = record_pages(rec)
             have = by_source.setdefault(digest, {})
             want = pages - set(have)
             if want:

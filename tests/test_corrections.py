@@ -326,4 +326,5 @@ def test_the_review_site_reads_corrected_records(out):
         "method": "manual", "confidence": 1.0, "reviewer": "wang", "at": AT}
     assert main(["review", str(out), "-q"]) == 0
     page = (out / "review" / "filings" / f"{machine['filing_id']}.html").read_text("utf-8")
-    assert "manual <span class=muted>(no box)</span>" in page and ">quality</td>" in page
+    assert "manual <span class=muted>(no box)</span>" in page and '<span class="shown">quality</span>' in page
+    assert "corrected by wang; the machine read quantity" in page

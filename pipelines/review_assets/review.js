@@ -1,4 +1,5 @@
 // jixiao review: plain JavaScript, no build step, no network. Works from file:// (no fetch: all data is in the HTML).
+// The decision controls of a served page are serve.js's (only `jixiao review --serve` sends it).
 (function () {
   "use strict";
 
@@ -28,7 +29,8 @@
       var c = code.value, s = status.value, text = q.value.trim().toLowerCase(), n = 0;
       rows.forEach(function (tr) {
         var ok = (!c || (" " + tr.dataset.codes + " ").indexOf(" " + c + " ") >= 0) &&
-          (!s || tr.dataset.status === s) &&
+          (!s || (s === "reviewed" ? tr.dataset.reviewed === "1" :
+                  s === "unreviewed" ? tr.dataset.reviewed !== "1" : tr.dataset.status === s)) &&
           (!text || tr.dataset.text.indexOf(text) >= 0);
         tr.hidden = !ok;
         if (ok) n++;

@@ -426,8 +426,9 @@ def _doubt(p: Piece) -> str | None:
     if not p.method.startswith("ocr"):
         n = checks.unspellable(p.text)
         return f"the text layer has no Unicode for {n} character(s) of this value; read them on the page" if n else None
-    if p.confidence < checks.LOW_CONFIDENCE:
-        return f"OCR confidence {p.confidence:.2f} is below {checks.LOW_CONFIDENCE:.2f}"
+    bound = checks.low_confidence_bound(p.text)
+    if p.confidence < bound:
+        return f"OCR confidence {p.confidence:.2f} is below {bound:.2f}"
     return checks.ocr_lookalike(p.text, TABLE.lookalike)
 
 

@@ -69,6 +69,9 @@ def test_a_dot_between_two_characters_is_a_likely_misread():
     assert ocr_lookalike("≥95.00(%)") is None  # a decimal point
     assert ocr_lookalike("完成率·") is None  # not between two characters
     assert ocr_lookalike("第1·2项") is None
+    assert ocr_lookalike("《绿化条例》·《养护技术规程》") is not None  # a "；" between two titles
+    assert ocr_lookalike("《教育法》：《校舍安全管理办法》") is not None  # a "；" with a faint tail
+    assert ocr_lookalike("依据：《教育法》") is None
 
 
 def test_a_space_between_two_digits_is_a_likely_lost_mark():
@@ -103,3 +106,12 @@ def test_a_mark_no_value_starts_with_and_a_symbol_beside_chinese_are_named():
     assert checks.ocr_lookalike("“两新”组织") is None
     for right in ("≤100%", "0.5", "3#楼维修", "1~3月", "《教育法》；《管理办法》"):
         assert checks.ocr_lookalike(right) is None, right
+
+
+def test_an_amount_is_doubtful_sooner_than_text():
+    """A misread digit makes no odd word: an amount read below 0.90 is flagged, text below 0.80."""
+    from normalize.checks import LOW_CONFIDENCE, LOW_CONFIDENCE_AMOUNT, low_confidence_bound
+
+    assert low_confidence_bound("1,595,500.00") == low_confidence_bound("1595500.00") == LOW_CONFIDENCE_AMOUNT
+    assert low_confidence_bound("完成处置") == low_confidence_bound("≥95.00(%)") == LOW_CONFIDENCE
+    assert LOW_CONFIDENCE < LOW_CONFIDENCE_AMOUNT

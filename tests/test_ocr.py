@@ -623,6 +623,81 @@ def test_a_big_characters_stroke_is_no_ruling_but_a_short_ruling_is():
     assert xs == [11, 201, 609]
 
 
+def test_a_character_against_a_crossing_keeps_its_stroke():
+    """A real form at 300 dpi: "800.00" set hard against a cell's right border, beside the end of
+    a row's ruling on the far side. Bridged onto that ruling, the last 0's right stroke was erased
+    with it and the value read "800.0C". A stub past a crossing ruling is no ruling; a ruling
+    that goes on past a crossing still is."""
+    import numpy as np
+
+    from extract.grid import GridTable
+    from extract.ocr.layout import find_rulings, table_rulings_mask
+
+    pt = 72 / 300
+    ink = np.zeros((400, 900), np.uint8)
+    ink[100:104, 100:800] = 255  # top and bottom of the table
+    ink[300:304, 100:800] = 255
+    for x in (100, 400, 796):
+        ink[100:304, x : x + 4] = 255
+    ink[200:204, 404:796] = 255  # a row ruling that starts at the middle ruling, on its right
+    ink[190:215, 393:397] = 255  # a glyph's stroke 3 px left of the middle ruling
+    ink[150:154, 300:500] = 0
+    ink[150:154, 100:800] = 255  # a ruling that crosses the middle one and goes on
+    r = find_rulings(ink, pt)
+    ys = (100 * pt, 150 * pt, 200 * pt, 300 * pt)
+    table = GridTable(bbox=(100 * pt, 100 * pt, 800 * pt, 304 * pt), xs=(100 * pt, 400 * pt, 796 * pt), ys=ys,
+                      cells=[])
+    erase = table_rulings_mask(r, [table], pt)
+    assert not erase[200:204, 393:397].any()  # the stroke stays ink
+    assert erase[200:204, 410:790].all()  # the row ruling goes
+    assert erase[150:154, 380:420].all()  # the crossing one goes on both sides of the middle
+
+
+def test_a_mark_in_a_justified_line_is_no_dust():
+    """In a justified line a full-width "，" stands in a slot wider than its character, farther
+    than 4 points from either neighbour ("精神，广泛" read "精神 广泛"); the tail of a "；" is
+    tiny, but it hangs under its dot. A small blob with no line around it is still dust."""
+    import cv2
+    import numpy as np
+
+    from extract.ocr import image as im
+
+    ink = np.zeros((200, 600), dtype=np.uint8)
+    cv2.rectangle(ink, (100, 100), (130, 131), 255, 3)  # a character
+    cv2.rectangle(ink, (170, 100), (201, 131), 255, 3)  # the next, 40 px on
+    ink[127:132, 149:153] = 255  # a comma, 19 px from either (4 pt at 300 dpi is 17)
+    ink[105:109, 300:304] = 255  # a "；" between two more characters: its dot ...
+    ink[112:117, 301:303] = 255  # ... and its tail, under it
+    cv2.rectangle(ink, (260, 100), (285, 131), 255, 3)
+    cv2.rectangle(ink, (325, 100), (350, 131), 255, 3)
+    ink[170:175, 500:504] = 255  # the comma's size, in the margin below: dust
+    cv2.rectangle(ink, (370, 100), (390, 120), 255, 3)  # 》 and 《, short of the baseline ...
+    cv2.rectangle(ink, (450, 100), (470, 120), 255, 3)
+    ink[116:120, 418:422] = 255  # ... and a "；" between them: its dot in their rows,
+    ink[124:130, 419:422] = 255  # its tail below them (kept alone, the dot read "·")
+    out = im.remove_specks(ink, 300.0)
+    assert out[129, 150] and out[107, 301] and out[114, 301]
+    assert out[117, 419] and out[126, 420]
+    assert not out[172, 501]
+
+
+def test_a_space_beside_a_full_width_bracket_needs_more_room():
+    """A full-width bracket's slot varies between fonts and in justified lines: a real form's
+    肇事（案） stands 2.2 pitches from 事 to 案, no space. A printed space stands farther."""
+    from extract.ocr.reader import _space_test
+
+    pitch = 24.0
+    text = "肇事（案）件"
+
+    def spaced(span: float) -> bool:
+        centre = [0.0, pitch, pitch + 0.5 * span * pitch, pitch + span * pitch, 0, 0]
+        measured, bound, _ = _space_test(text, 1, 10, 23, centre, pitch)
+        return measured > bound
+
+    assert not spaced(2.0) and not spaced(2.21)
+    assert spaced(2.5)
+
+
 def test_one_misplaced_centre_makes_no_space():
     """滨江 in WQY: 滨's centre taken from the blank inside 江's 氵 widens 的→滨 and narrows
     滨→江 by as much; a printed space widens every span across it."""

@@ -218,7 +218,10 @@ def test_a_skewed_layout_scan_is_not_lost(tmp_path):
     assert s.field_acc >= GOAL_300, s.diffs
 
 
-@pytest.mark.parametrize("page", [31, 34])  # 34: 43 indicator rows in 7 pt SimSun ("≥8.00(次)")
+# 33: "4,563,800.00" set hard against its cell's border (read "…800.0C" while the border's
+# erasing took the last 0's stroke); 34: 43 indicator rows in 7 pt SimSun ("≥8.00(次)"), and a
+# justified goal whose "，" and "；" tail were taken for dust.
+@pytest.mark.parametrize("page", [31, 33, 34])
 def test_real_form_scan_at_300_dpi(tmp_path, page):
     real = need(REALDATA / "forms" / f"{PUTUO}.pdf")
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -226,8 +229,7 @@ def test_real_form_scan_at_300_dpi(tmp_path, page):
     s = read_back(real, tmp_path / "real.pdf", Damage("resolution", 300, 14), [want], pages=[page])
     assert s.lost == 0
     assert s.ind_f1 >= GOAL_300, s.diffs
-    if page == 31:
-        assert s.field_acc >= GOAL_300, s.diffs
+    assert s.field_acc == 1.0, s.diffs  # every field as the golden record has it
 
 
 def test_a_comma_at_a_wrapped_line_end_is_kept(tmp_path):

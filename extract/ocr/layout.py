@@ -32,7 +32,7 @@ class Rulings:
 def find_rulings(ink: np.ndarray, pt_per_px: float) -> Rulings:
     kh = max(8, int(round(H_KERNEL_PT / pt_per_px)))
     kv = max(6, int(round(V_KERNEL_PT / pt_per_px)))
-    bridge = max(2, int(round(1.0 / pt_per_px)))
+    bridge = _bridge(pt_per_px)
     # Bridge small breaks (noise, JPEG) along the line before keeping long runs only.
     h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
@@ -58,6 +58,11 @@ def find_rulings(ink: np.ndarray, pt_per_px: float) -> Rulings:
             thick.append(t)
     thickness = int(np.median(thick)) if thick else 2
     return Rulings(segs=segs, hmask=h, vmask=v, thickness=thickness, pieces=(pieces[0], pieces[1]))
+
+
+def _bridge(pt_per_px: float) -> int:
+    """The widest break (px) closed along a ruling: noise and JPEG blocks break scanned lines."""
+    return max(2, int(round(1.0 / pt_per_px)))
 
 
 def _without_strokes(v: np.ndarray, h: np.ndarray, pt_per_px: float) -> np.ndarray:
@@ -106,8 +111,35 @@ def table_rulings_mask(r: Rulings, tables: list[GridTable], pt_per_px: float) ->
                         keep[i] = True
                         break
         out[keep[labels]] = 255
+        out[_stubs(labels, stats, keep, r.vmask if horizontal else r.hmask, _bridge(pt_per_px), horizontal)] = 0
     # Grow by a pixel or two: the grey edge of a scanned line is ink too.
     return cv2.dilate(out, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)), iterations=2)
+
+
+def _stubs(labels: np.ndarray, stats: np.ndarray, keep: np.ndarray, across: np.ndarray, bridge: int,
+           horizontal: bool) -> np.ndarray:
+    """The stubs of the kept ruling pieces that stick out past a crossing ruling (``across``) by
+    no more than two bridges: a character printed against the far side of the crossing, joined
+    on by the bridging. Erased with the ruling, the right stroke of a final "0" set hard against
+    a cell's border went, and "800.00" was read "800.0C"; a ruling that really goes on past a
+    crossing goes on for a whole cell. Worked out for horizontal pieces; vertical ones on the
+    transposed masks."""
+    if not horizontal:
+        labels, across, stats = labels.T, across.T, stats[:, [1, 0, 3, 2, 4]]
+    reach = 2 * bridge
+    stub = np.zeros(labels.shape, dtype=bool)
+    for i in np.flatnonzero(keep):
+        x, y, w, h, _ = (int(v) for v in stats[i])
+        if i == 0 or w <= 2 * reach:
+            continue
+        band = across[y : y + h, x : x + w].any(axis=0)
+        own = labels[y : y + h, x : x + w] == i
+        head, tail = band[: reach + 1], band[::-1][: reach + 1]
+        first = int(np.argmax(head)) if head.any() else 0
+        last = w - 1 - int(np.argmax(tail)) if tail.any() else w - 1
+        stub[y : y + h, x : x + first] |= own[:, :first]
+        stub[y : y + h, x + last + 1 : x + w] |= own[:, last + 1 :]
+    return stub if horizontal else stub.T
 
 
 # ---------------------------------------------------------------- text lines

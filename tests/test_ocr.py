@@ -684,15 +684,15 @@ def test_a_mark_in_a_justified_line_is_no_dust():
 def test_a_space_beside_a_full_width_bracket_needs_more_room():
     """A full-width bracket's slot varies between fonts and in justified lines: a real form's
     肇事（案） stands 2.2 pitches from 事 to 案, no space. A printed space stands farther."""
-    from extract.ocr.reader import _space_test
+    from extract.ocr.reader import _bracket_room, _space_test
 
     pitch = 24.0
     text = "肇事（案）件"
 
     def spaced(span: float) -> bool:
         centre = [0.0, pitch, pitch + 0.5 * span * pitch, pitch + span * pitch, 0, 0]
-        measured, bound, _ = _space_test(text, 1, 10, 23, centre, pitch)
-        return measured > bound
+        measured, bound, by_pitch = _space_test(text, 1, 10, 23, centre, pitch)
+        return measured > bound + _bracket_room(text[1], text[2], by_pitch, pitch)
 
     assert not spaced(2.0) and not spaced(2.21)
     assert spaced(2.5)

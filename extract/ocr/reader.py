@@ -594,7 +594,8 @@ def _with_spaces(r: Recognized, b: lay.LineBox, offset: int, scan: Scan) -> Reco
         if a != " " and c != " " and gaps[k] is not None and h >= SPACE_MIN_PX:
             gap = gaps[k][1] - gaps[k][0]
             measured, bound, by_pitch = _space_test(text, k, gap, h, centre, pitch)
-            space = measured > bound and (gap > 0.15 * h or not (is_ideograph(a) and is_ideograph(c)))
+            space = measured > bound + _bracket_room(a, c, by_pitch, pitch) and (
+                gap > 0.15 * h or not (is_ideograph(a) and is_ideograph(c)))
             if not (a.isascii() and c.isascii()):
                 sure = min(sure, _space_sureness(measured, bound, by_pitch, pitch))
         if space:
@@ -668,17 +669,23 @@ def _space_test(text: str, k: int, gap: float, h: float, centre: list[float], pi
         return gap, limit * h, False
     if a in CLOSING and c in OPENING or a in CLOSING and _plain(c) or _plain(a) and c in OPENING:
         # Full-width brackets carry their own white half: compare the ideographs around
-        # them, whose distance is a whole number of pitches when nothing is spaced. A bracket's
-        # slot varies more between fonts and in justified lines than an ideograph's (a real
-        # form's "肇事（案）" stands 0.07 pitch past the ideographs' bound): more room.
+        # them, whose distance is a whole number of pitches when nothing is spaced.
         span = _ideograph_span(text, k)
         if span is not None:
             i, j = span
-            return centre[j] - centre[i], (j - i) * pitch + _space_room(pitch) + BRACKET_ROOM * pitch, True
+            return centre[j] - centre[i], (j - i) * pitch + _space_room(pitch), True
         if a in CLOSING and c in OPENING:
             return gap, BRACKET_SPACE_GAP * h, False
         return gap, HALF_WHITE_SPACE_GAP * h, False
     return 0.0, 1.0, False  # no space is read between other characters: nothing to doubt
+
+
+def _bracket_room(a: str, c: str, by_pitch: bool, pitch: float) -> float:
+    """More room before a space is read beside a full-width bracket: its slot varies more between
+    fonts and in justified lines than an ideograph's (a real form's "肇事（案）" stands 0.07 pitch
+    past the ideographs' bound, no space). How sure the reading is still goes by the plain bound:
+    a blank in between is left out, and in doubt."""
+    return BRACKET_ROOM * pitch if by_pitch and (a in CLOSING or c in OPENING) else 0.0
 
 
 def _ideograph_step(text: str, k: int, centre: list[float], pitch: float) -> float:

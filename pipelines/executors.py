@@ -12,6 +12,7 @@ The per-input function is ``run_task`` (``extract``) unless the caller names ano
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import shutil
@@ -202,7 +203,10 @@ def _worker(conn, mem_bytes: int, max_tasks: int, threads: int = 1, driver: int 
 
 def _warm_up() -> None:
     """Import what reading an input takes (0.2 s and more) before the first task comes: a worker
-    started early (``LocalPool.prestart``) does it while the driver starts up in parallel."""
+    started early (``LocalPool.prestart``) does it while the driver starts up in parallel.
+    The cyclic collector is off meanwhile (imports make objects, not garbage: it would walk them
+    again and again, a tenth of the time), and what they made is frozen out of its sight after."""
+    gc.disable()
     try:
         import pdfplumber  # noqa: F401
         import pypdfium2  # noqa: F401
@@ -214,6 +218,9 @@ def _warm_up() -> None:
         from . import api  # noqa: F401
     except Exception:  # the task itself will meet the problem and report it
         pass
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class LocalPool:

@@ -13,7 +13,7 @@ from .assemble import EXTRA, TARGET_COL, Piece, Sheet, sheets_of
 from .labels import TABLE
 from .schema import Flag, Provenance, Record
 from .text import join_lines
-from .values import checkbox_options, fmt_amount, parse_amount, parse_date, parse_target, unit_in
+from .values import checkbox_options, fmt_amount, lone_tick, parse_amount, parse_date, parse_target, unit_in
 
 # Text values that get the truncation / bracket / repetition checks.
 _TEXT_CHECKED_FIELDS = frozenset(schema.FIELD_KEYS) - {
@@ -266,6 +266,11 @@ class RecordBuilder:
                         f"{len(chosen)} of {len(opts)} options ticked: " + "、".join(o for o, _ in opts),
                     )
                     v = ""
+            elif lone_tick(v) is not None:
+                before, after = lone_tick(v)
+                self.flag("ambiguous_checkbox", path, p.page,
+                          f"one tick between {before!r} and {after!r} (a box not read?); taken as ticking {after!r}")
+                v = after
             elif key in schema.DATE_FIELDS and v:
                 iso = parse_date(v)
                 if iso is None:

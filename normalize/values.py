@@ -131,6 +131,18 @@ def checkbox_options(text: str) -> list[tuple[str, bool]] | None:
     return out or None
 
 
+_LONE_TICK = re.compile(rf"^([^{TICKED}{UNTICKED}]{{2,12}}?)\s*([{TICKED}])\s*([^{TICKED}{UNTICKED}]{{2,12}})$")
+
+
+def lone_tick(text: str) -> tuple[str, str] | None:
+    """(the option before, the option after) where a cell of two options shows a single tick
+    between them ("新增项目 ☑延续项目": the other option's empty box was not read, as in a
+    photographed scan at 150 dpi), else None. Which option the tick belongs to the cell alone
+    cannot prove: a mark usually stands before its option."""
+    m = _LONE_TICK.match(clean(text or "").strip())
+    return (m.group(1).strip(), m.group(3).strip()) if m else None
+
+
 def ticked(text: str) -> bool:
     """A stage or option cell counts as ticked when it holds a tick mark or says 是."""
     t = clean(text or "")

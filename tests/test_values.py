@@ -84,3 +84,16 @@ def test_a_tick_after_its_option_ticks_the_option_before_it():
     assert checkbox_options("新增项目□延续项目√") == [("新增项目", False), ("延续项目", True)]
     # a text that starts with words but ends on an option keeps its marks in front
     assert checkbox_options("是否 □是 ■否") == [("是", False), ("否", True)]
+
+
+def test_a_lone_tick_between_two_options_is_told_apart():
+    """A photographed scan at 150 dpi lost one option's empty box: "新增项目 ☑延续项目". The tick is
+    taken as ticking the option after it (as marks stand before their options), and flagged."""
+    from normalize.values import lone_tick
+
+    assert checkbox_options("新增项目 ☑延续项目") is None  # one mark: no cell of boxes by itself
+    assert lone_tick("新增项目 ☑延续项目") == lone_tick("新增项目☑延续项目") == ("新增项目", "延续项目")
+    assert lone_tick("☑延续项目") is None  # one option, ticked: nothing to tell apart
+    assert lone_tick("完成率√") is None
+    assert lone_tick("新增项目 延续项目") is None
+    assert lone_tick("新增项目 □延续项目") is None  # an empty box ticks nothing

@@ -44,6 +44,7 @@ class _Extract(types.ModuleType):
         no worker processes (``jixiao extract`` on the command line has those). An input that
         cannot be read (not a PDF, damaged, too large, a timeout) raises its error (a subclass of
         ``jixiao.extract.errors.InputError``, naming the file); one with no form gives no records.
+        A path that does not exist raises ``jixiao.pipelines.errors.UsageError``.
         """
         from .pipelines.api import extract_paths
 

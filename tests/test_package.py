@@ -78,6 +78,10 @@ def test_extract_a_folder_and_a_failure(tmp_path):
 
     with pytest.raises(InputError, match="b.pdf"):
         jixiao.extract(tmp_path)
+    from jixiao.pipelines.errors import UsageError
+
+    with pytest.raises(UsageError, match="nope.pdf"):
+        jixiao.extract(tmp_path / "nope.pdf")
 
 
 def test_to_frames_are_the_spec_tables():

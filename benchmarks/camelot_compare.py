@@ -91,8 +91,8 @@ def cases() -> list[Case]:
 
 
 def run_jixiao(case: Case) -> tuple[int, list[tuple[int, Grid]]]:
-    from extract.alltables import read_tables
-    from pipelines.tables_out import table_grid
+    from jixiao.extract.alltables import read_tables
+    from jixiao.pipelines.tables_out import table_grid
 
     doc = read_tables(case.pdf)
     found = []

@@ -24,7 +24,7 @@ def flag_set(records: list[dict]) -> set[tuple[int, str, str, int | None]]:
 
 
 def measure(digital_only: bool = False) -> dict:
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
     from sample_pdfs import catalog
 
     tp, fp, fn = Counter(), Counter(), Counter()

@@ -64,7 +64,7 @@ def make_mutants(workdir: Path, seed: int, sample: int | None = None) -> tuple[P
 def run_extract(inputs: Path, out: Path, jobs: int, timeout: float) -> tuple[int, str, float]:
     """`jixiao extract` over ``inputs`` with one JSON line per event on stderr: (exit status,
     stderr, seconds)."""
-    cmd = [sys.executable, "-m", "pipelines.cli", "extract", str(inputs), "-o", str(out),
+    cmd = [sys.executable, "-m", "jixiao.pipelines.cli", "extract", str(inputs), "-o", str(out),
            "--jobs", str(jobs), "--timeout", str(timeout), "--log-json"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, errors="replace")

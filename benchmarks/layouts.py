@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/layouts.py [--n 1000] [--seed 1] [--jobs 2] [--examples 3] [--keep DIR]
 
 Renders ``--n`` variants into a temporary directory (or ``--keep DIR``), runs jixiao on each
-(``pipelines.api.extract_records``, in ``--jobs`` worker processes) and compares with the records the
+(``jixiao.pipelines.api.extract_records``, in ``--jobs`` worker processes) and compares with the records the
 generator computed from its own data.  Per family (every variant with that family switched on, so one
 variant counts in several rows), then for the baseline (no family) and overall:
 
@@ -203,7 +203,7 @@ def score(expected: list[dict], got: list[dict]) -> Score:
 
 def run_one(spec: Variant, outdir: str) -> Score:
     """Render one variant, read it with jixiao, score it (runs in a worker process)."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     pdf, expected = render(spec, outdir)
     try:

@@ -38,7 +38,7 @@ def timed(fn, repeat: int):
 def pages(paths: list[Path]):
     import pypdfium2 as pdfium
 
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     for path in paths:
         starts = set()
@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.threads:
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     reader = ScanReader(get_engine("rapidocr"))
     paths = sorted(NEGATIVES.glob("*.pdf")) + sorted((ROOT / "sample_pdfs").glob("*_scan300.pdf"))

@@ -42,7 +42,7 @@ def scanned_files() -> list[tuple[str, Path]]:
 
 
 def accuracy(engine: str, verbose: bool = False) -> dict[str, tuple[int, int]]:
-    from pipelines.api import Options, process_file
+    from jixiao.pipelines.api import Options, process_file
     from sample_pdfs.catalog import field_accuracy
 
     by_label: dict[str, list[int]] = {}
@@ -68,9 +68,9 @@ def accuracy(engine: str, verbose: bool = False) -> dict[str, tuple[int, int]]:
 def speed(engines: list[str], raw: bool) -> dict[str, float]:
     import pypdfium2 as pdfium
 
-    from extract.ocr import image as im
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr import image as im
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     pages = []
     for label, pdf in scanned_files():

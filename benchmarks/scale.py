@@ -10,7 +10,7 @@ comment after %%EOF, so every copy has its own sha256 and parses the same) are e
 fresh OUTDIR by `.venv/bin/jixiao extract`, as a user runs it; then one more input is added and
 the same command is run again (the increment: the N unchanged inputs come from the ledger, the
 new one is parsed, every output is rewritten); then one more, with all four formats
-(jsonl,csv,parquet,sqlite). jixiao runs from a copy of pipelines/, extract/ and normalize/ taken
+(jsonl,csv,parquet,sqlite). jixiao runs from a copy of jixiao/, pipelines/, extract/ and normalize/ taken
 when the benchmark starts: an edit to the tree during a long run would change the pipeline
 version between the first run and the increment.
 
@@ -72,9 +72,11 @@ os.write(int(os.environ["SCALE_FD"]), json.dumps({"rc": p.returncode, "driver_ki
 
 def snapshot(work: Path) -> Path:
     """A copy of jixiao's code, for every run of this benchmark (see the docstring)."""
-    code = work / "code"
+    code = work / "code"  # code/jixiao/ as installed (extract/ as jixiao/extract/, …): on PYTHONPATH,
+    ignore = shutil.ignore_patterns("__pycache__")  # it comes before the editable install
+    shutil.copytree(ROOT / "jixiao", code / "jixiao", ignore=ignore)
     for pkg in CODE:
-        shutil.copytree(ROOT / pkg, code / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / pkg, code / "jixiao" / pkg, ignore=ignore)
     return code
 
 
@@ -119,7 +121,7 @@ def seed(inputs: Path, out: Path, n: int, jobs: int, code: Path) -> None:
     sha0, version, config, text = db.execute("SELECT sha256, version, config, result FROM results").fetchone()
     db.close()
     sys.path.insert(0, str(code))
-    from pipelines.ledger import Ledger  # the snapshot's, as the runs use it
+    from jixiao.pipelines.ledger import Ledger  # the snapshot's, as the runs use it
 
     ledger = Ledger(out / "ledger.sqlite")
     rows = []

@@ -10,7 +10,7 @@ them, the same sources in every cell (so cells differ by their damage only); a m
 is scanned on its form pages only.  ``--real`` adds plain scans of the five real forms (pages 31–35
 of ../shared/realdata/forms/putuo_wanli_jiedao_2023_dept_budget.pdf, made in a temporary directory,
 never kept) against tests/golden/, at every dpi.  Every scan is read by
-``pipelines.api.extract_records``; a raise loses its filings.  Per family, dpi, family × dpi, font
+``jixiao.pipelines.api.extract_records``; a raise loses its filings.  Per family, dpi, family × dpi, font
 and for the real forms:
 
 - fields: every expected ``fields.*`` / ``funding.*`` value exactly equal after whitespace
@@ -299,14 +299,14 @@ def score(expected: list[dict], got: list[dict] | None) -> Score:
 
 def warm() -> None:
     """Load the OCR models in each worker before any case is timed."""
-    from extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.engines import get_engine
 
     get_engine("rapidocr")
 
 
 def run_case(case: Case, tmp: str) -> Score:
     """Scan one source with one damage, read it with jixiao, score it (in a worker process)."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     workdir = Path(tmp) / case.id
     workdir.mkdir(parents=True, exist_ok=True)
@@ -352,7 +352,7 @@ def run(cases: list[Case], jobs: int) -> list[Score]:
 
 def negatives() -> tuple[int, int, int, float]:
     """(pages, filings, failures, seconds) of the real scanned pages that are no form."""
-    from pipelines.api import process_file
+    from jixiao.pipelines.api import process_file
 
     warm()
     pages = filings = failures = 0

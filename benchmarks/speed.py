@@ -57,7 +57,7 @@ def raw_tables(path: Path, pages: list[int] | None = None) -> int:
 
 
 def ours(path: Path) -> dict:
-    from pipelines.api import process_file
+    from jixiao.pipelines.api import process_file
 
     return process_file(str(path)).model_dump()
 
@@ -70,7 +70,7 @@ def form_pages(path: Path) -> list[int]:
 def run_cli(args: list[str]) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of one `jixiao` process."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.pipelines.cli", *args], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 2):
@@ -91,7 +91,7 @@ def one_filing_ratio(path: Path, repeats: int) -> tuple[float, float]:
     import statistics
 
     script = Path(sys.executable).parent / "jixiao"
-    jixiao = [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli"]
+    jixiao = [str(script)] if script.exists() else [sys.executable, "-m", "jixiao.pipelines.cli"]
     raw = [sys.executable, "-c", "import pdfplumber, sys\n"
            "with pdfplumber.open(sys.argv[1]) as pdf:\n    [p.extract_tables() for p in pdf.pages]", str(path)]
     ours_t, raw_t = [], []

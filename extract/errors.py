@@ -57,7 +57,7 @@ class PageDamage(Exception):
 # ---------------------------------------------------------------- where an exception comes from
 
 _PDF_LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")
-_JIXIAO = ("extract", "normalize", "pipelines")
+_JIXIAO = ("jixiao",)
 _ROOT = str(Path(__file__).resolve().parent.parent) + os.sep
 
 

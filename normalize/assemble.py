@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract import classify
-from extract.model import Cell, Document, Line, Page, Table
+from jixiao.extract import classify
+from jixiao.extract.model import Cell, Document, Line, Page, Table
 
 from . import labels as labels_mod
 from . import schema

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extract.textfold import is_ideograph, unmapped
-from extract.words import jieba
+from jixiao.extract.textfold import is_ideograph, unmapped
+from jixiao.extract.words import jieba
 
 LOW_CONFIDENCE = 0.80  # an OCR'd value whose least sure character (or mean) is below this gets low_confidence
 # ... and an amount (digits, "," and "."): its misread digit is no word a dictionary could catch,

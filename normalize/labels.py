@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from extract.classify import Signature
+from jixiao.extract.classify import Signature
 
 from . import schema
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extract.model import Document
-from extract.orient import unturn_box
+from jixiao.extract.model import Document
+from jixiao.extract.orient import unturn_box
 
 from . import checks, schema
 from .assemble import EXTRA, TARGET_COL, Piece, Sheet, sheets_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extract.textfold import fold
+from jixiao.extract.textfold import fold
 
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})

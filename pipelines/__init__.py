@@ -1,3 +1,3 @@
 """Batch runs, executors, the ledger, outputs and the command line (no parsing logic here)."""
 
-__version__ = "0.1.0"
+from .. import __version__  # noqa: F401  (pyproject.toml's, through importlib.metadata)

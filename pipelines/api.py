@@ -1,6 +1,6 @@
 """The per-input function every executor runs, and the Python API beside the CLI.
 
-    >>> from pipelines.api import extract_records
+    >>> from jixiao.pipelines.api import extract_records
     >>> records = extract_records("sample_pdfs/seed_2020_minhang_visible.pdf")
 """
 
@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from extract.errors import (
+from jixiao.extract.errors import (
     EngineMissing,
     InputError,
     NeedsOcr,
@@ -156,9 +156,9 @@ def process_file(
 
     ``sha256``: the file's hash when the caller has it already (the batch driver does).
     """
-    from extract.pdf import read_document, sha256_file
-    from normalize.labels import TABLE
-    from normalize.record import records_from_document
+    from jixiao.extract.pdf import read_document, sha256_file
+    from jixiao.normalize.labels import TABLE
+    from jixiao.normalize.record import records_from_document
 
     options = options or Options()
     name = display_name or Path(path).name
@@ -208,7 +208,7 @@ def _text_pages_until(options: Options) -> float | None:
 def text_layer_of(doc) -> list[dict]:
     """What OCR read on each page that has no text layer of its own (form or not): the page, its
     ``turn`` (which way its text runs) and its lines, each with its box on the page as shown."""
-    from extract.orient import unturn_box
+    from jixiao.extract.orient import unturn_box
 
     textless = set(doc.textless_pages)
     pages = sorted((p for p in (*doc.pages, *doc.text_only_pages) if p.number in textless), key=lambda p: p.number)
@@ -224,11 +224,34 @@ def text_layer_of(doc) -> list[dict]:
 
 def extract_records(path: str | os.PathLike, **options) -> list[dict]:
     """The canonical records (SPEC) of one PDF; raises the input's error if it fails."""
-    from extract import errors
-
     res = process_file(str(path), Options(**options))
     if res.status == "failure":
-        classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.InputError)]
-        cls = next((c for c in classes if c.error_class == res.error_class), errors.InputError)
-        raise cls(res.message)
+        raise _input_error(res.error_class, res.message)
     return res.records
+
+
+def _input_error(error_class: str | None, message: str) -> Exception:
+    from jixiao.extract import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.InputError)]
+    cls = next((c for c in classes if c.error_class == error_class), errors.InputError)
+    return cls(message)
+
+
+def extract_paths(paths: str | os.PathLike | list[str | os.PathLike], **options) -> list[dict]:
+    """The canonical records (SPEC) of every PDF in ``paths`` (files, folders, globs, as the CLI
+    finds them), in this process, one input after the other (``jixiao.extract``). The first input
+    that fails raises its error, its file named; ``options`` are ``Options``' fields."""
+    from .inputs import Refused, display_name, find_inputs
+
+    opts = Options(**options)
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    records: list[dict] = []
+    for entry in find_inputs([os.fspath(p) for p in items]):
+        if isinstance(entry, Refused):
+            raise _input_error(entry.error_class, f"{entry.path}: {entry.message}")
+        res = process_file(str(entry), opts, display_name(os.path.basename(entry)))
+        if res.status == "failure":
+            raise _input_error(res.error_class, f"{entry}: {res.message}")
+        records += res.records
+    return records

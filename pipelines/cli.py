@@ -30,9 +30,9 @@ def _command_modules() -> dict:
     mods = {}
     for name in COMMANDS:
         try:
-            mods[name] = importlib.import_module(f"pipelines.commands.{name}")
+            mods[name] = importlib.import_module(f"jixiao.pipelines.commands.{name}")
         except ModuleNotFoundError as e:
-            if e.name != f"pipelines.commands.{name}":
+            if e.name != f"jixiao.pipelines.commands.{name}":
                 raise
     return mods
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from normalize.schema import FLAG_CODES
-from normalize.values import parse_target
+from jixiao.normalize.schema import FLAG_CODES
+from jixiao.normalize.values import parse_target
 
 from .errors import UsageError
 from .inputs import display_path

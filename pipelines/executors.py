@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from multiprocessing.connection import wait
 
-from extract.errors import OUT_OF_MEMORY as _OUT_OF_MEMORY
+from jixiao.extract.errors import OUT_OF_MEMORY as _OUT_OF_MEMORY
 
 from .errors import UsageError
 
@@ -84,7 +84,7 @@ def _read_as_hashed(task: Task, options, read: Callable[[str], tuple]) -> tuple[
 def _read_tables(path: str, options, pages, name: str, digest: str):
     """(FileResult, TablesDocument or None): every table of ``path`` within the soft deadline.
     Damaged pages are notes (``soft_errors``) and make the input ``partial``."""
-    from extract.alltables import read_tables
+    from jixiao.extract.alltables import read_tables
 
     from .api import FileResult, guarded
     from .tables_out import document_notes
@@ -102,7 +102,7 @@ def _read_tables(path: str, options, pages, name: str, digest: str):
 @cache
 def _ocr_hook(mode: str, engine: str):
     """One OCR hook per worker and setting: its engine loads once, not once per input."""
-    from extract.alltables import ocr_hook
+    from jixiao.extract.alltables import ocr_hook
 
     return ocr_hook(mode, engine)
 
@@ -211,9 +211,9 @@ def _warm_up() -> None:
         import pdfplumber  # noqa: F401
         import pypdfium2  # noqa: F401
 
-        import extract.pdf  # noqa: F401
-        import normalize.labels  # noqa: F401
-        import normalize.record  # noqa: F401
+        import jixiao.extract.pdf  # noqa: F401
+        import jixiao.normalize.labels  # noqa: F401
+        import jixiao.normalize.record  # noqa: F401
 
         from . import api  # noqa: F401
     except Exception:  # the task itself will meet the problem and report it

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.errors import InputError
+from jixiao.extract.errors import InputError
 
 from .errors import UsageError
 

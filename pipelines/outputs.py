@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from normalize import schema
+from jixiao.normalize import schema
 
 from .errors import OutputNotWritable
 
@@ -204,6 +204,21 @@ def rows_of(res: dict) -> dict[str, list[dict]]:
     for name in schema.FOREIGN_KEYS:  # the child tables, one row per item of a record
         rows[name] = [{"filing_id": r["filing_id"], **_flat(item)} for r in records for item in r.get(name, [])]
     return rows
+
+
+def frames_of(records: Iterable[dict]) -> dict:
+    """The SPEC tables of ``records`` as pandas DataFrames (``jixiao.to_frames``): the rows of
+    ``rows_of``, the columns of OUTPUT_TABLES, each cell typed as in Parquet (``_typed``:
+    amounts ``Decimal``, counts ``int``, yes/no ``bool``, absent ``None``), object dtype."""
+    import pandas as pd
+
+    rows = rows_of({"records": list(records)})
+    frames = {}
+    for name in ("filings", *schema.FOREIGN_KEYS):
+        cols = TABLES[name]
+        data = [[_typed(r.get(c), t) for c, t in cols] for r in rows[name]]
+        frames[name] = pd.DataFrame(data, columns=[c for c, _ in cols], dtype=object)
+    return frames
 
 
 # ---------------------------------------------------------------- CSV

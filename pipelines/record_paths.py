@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from normalize import schema
-from normalize.values import fmt_amount, parse_amount, parse_date
+from jixiao.normalize import schema
+from jixiao.normalize.values import fmt_amount, parse_amount, parse_date
 
 
 class InvalidDecision(ValueError):

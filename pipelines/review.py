@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from extract.errors import brief
-from extract.pdf import sha256_file
-from normalize import schema
+from jixiao.extract.errors import brief
+from jixiao.extract.pdf import sha256_file
+from jixiao.normalize import schema
 
 from .commands.review import DEFAULT_SCALE
 from .errors import OutputNotWritable, UsageError
@@ -316,7 +316,7 @@ def _fmt(v) -> str:
 
 def value_rows(rec: dict) -> list[Row]:
     """Every extracted value of a record, in form order, with the path its provenance is keyed by."""
-    from normalize.labels import TABLE
+    from jixiao.normalize.labels import TABLE
 
     label = TABLE.typical_label
     rows: list[Row] = []
@@ -820,7 +820,7 @@ def build_site(outdir: str | Path, scale: float = DEFAULT_SCALE, fmt: str = DEFA
     summary = SiteSummary(root=root, filings=len(records))
     try:
         for name in ASSETS:
-            data = resources.files("pipelines").joinpath("review_assets", name).read_bytes()
+            data = resources.files("jixiao.pipelines").joinpath("review_assets", name).read_bytes()
             atomic_write(root / "assets" / name, data)
         images = PageImages(root, scale, fmt)
         ledger = seen_by_hash(out / "ledger.sqlite")

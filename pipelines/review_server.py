@@ -310,7 +310,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, with_token(page, self.server.token), ".html")
         m = re.fullmatch(r"/assets/([a-z.]+)", path)
         if m and m[1] in (*ASSETS, SERVE_JS):
-            data = resources.files("pipelines").joinpath("review_assets", m[1]).read_bytes()
+            data = resources.files("jixiao.pipelines").joinpath("review_assets", m[1]).read_bytes()
             return self._send(200, data, Path(m[1]).suffix)
         m = re.fullmatch(r"/pages/([^/]+)", path)
         if m and PAGE_IMAGE.match(m[1]) and (state.root / "pages" / m[1]).is_file():

@@ -97,7 +97,7 @@ def searchable_copy(path: str, digest: str, layer: list[dict], max_bytes: int) -
     import pikepdf
     import pypdfium2 as pdfium
 
-    from extract.errors import InputError
+    from jixiao.extract.errors import InputError
 
     from .inputs import parsed_as_hashed
 

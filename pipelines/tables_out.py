@@ -22,8 +22,8 @@ import json
 import re
 from pathlib import Path
 
-from extract.alltables import TablesDocument
-from extract.model import Table
+from jixiao.extract.alltables import TablesDocument
+from jixiao.extract.model import Table
 
 from .outputs import atomic_write, csv_safe
 

@@ -62,8 +62,8 @@ fi
 
 # Bytecode of jixiao's own modules (an editable install leaves them as source): a run then does
 # not compile them at every start, where PYTHONDONTWRITEBYTECODE is set (0.05 s of a small run).
-.venv/bin/python -m compileall -q extract normalize pipelines >/dev/null
+.venv/bin/python -m compileall -q jixiao extract normalize pipelines >/dev/null
 
 # jieba's dictionary as an indexed file (extract/words.py), built once here rather than by the
 # first run that needs a word (a few seconds; a no-op when it is there).
-.venv/bin/python -c "from extract.words import jieba; jieba()"
+.venv/bin/python -c "from jixiao.extract.words import jieba; jieba()"

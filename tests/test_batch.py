@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.cli import main
+from jixiao.pipelines.cli import main
 from sample_pdfs.catalog import digital_samples
 
 from .badinputs import make_corpus
@@ -110,7 +110,7 @@ def test_realdata_no_forms_in_parallel(tmp_path):
 
 def test_pipeline_version_covers_subpackages(tmp_path, monkeypatch):
     """A change anywhere in the code that makes results (the OCR subpackage too) is a new version."""
-    from pipelines import run as run_mod
+    from jixiao.pipelines import run as run_mod
 
     root = tmp_path / "root"
     for rel in ("extract/ocr/reader.py", "normalize/labels.toml", "pipelines/run.py"):
@@ -126,7 +126,7 @@ def test_pipeline_version_covers_subpackages(tmp_path, monkeypatch):
 def test_unreadable_input_fails_this_run_only(tmp_path, good_pdfs, monkeypatch):
     """A file that cannot be read now (permissions, a vanished mount) fails this run and is tried
     again by the next one; it is never counted as unchanged."""
-    from pipelines import run as run_mod
+    from jixiao.pipelines import run as run_mod
 
     src = tmp_path / "in"
     src.mkdir()
@@ -163,7 +163,7 @@ def test_outputs_are_readable_by_others_as_the_umask_says(tmp_path, good_pdfs):
 def test_padding_or_junk_after_eof_is_read(tmp_path, good_pdfs):
     """Readers accept bytes after %%EOF (a scanner padding to a block size, an appended banner):
     so does jixiao, with the same record as the clean file."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     good = good_pdfs[0].read_bytes()
     for name, tail in (("padded.pdf", b"\0" * 20000), ("banner.pdf", b"\r\n-- scanned by DMS --\n" * 400)):

@@ -2,9 +2,9 @@
 not (funding as a cross table, goals under column headers, section labels spanning rows, blank
 level headers, several value columns), and forms found by their labels when the title is new."""
 
-from extract.model import Cell, Document, Line, Page, Table
-from normalize.record import records_from_document
-from pipelines.api import process_file
+from jixiao.extract.model import Cell, Document, Line, Page, Table
+from jixiao.normalize.record import records_from_document
+from jixiao.pipelines.api import process_file
 from tests.smallforms import draw_kv_form
 
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from normalize.checks import (
+from jixiao.normalize.checks import (
     Geometry,
     cut_piece,
     duplicated_text,
@@ -84,8 +84,8 @@ def test_a_space_between_two_digits_is_a_likely_lost_mark():
 def test_a_character_that_makes_no_word_where_its_look_alike_would_is_named():
     """Misreads the engine is sure of (a real form's scans: 人士→人土 at 0.92, 法治→法冶 at
     0.85, 住宅→住宇 at 0.81) go unflagged by confidence; the dictionary sees them."""
-    from normalize import checks
-    from normalize.labels import TABLE
+    from jixiao.normalize import checks
+    from jixiao.normalize.labels import TABLE
 
     look = TABLE.lookalike
     for misread in ("凝聚统战各界人土力量", "社区法冶氛围增强", "提升住宇小区业委会规范化", "整洽辖区内乱设摊",
@@ -98,7 +98,7 @@ def test_a_character_that_makes_no_word_where_its_look_alike_would_is_named():
 
 
 def test_a_mark_no_value_starts_with_and_a_symbol_beside_chinese_are_named():
-    from normalize import checks
+    from jixiao.normalize import checks
 
     assert checks.ocr_lookalike(".≤100%")  # a speck before the sign (a turned scan at 300 dpi)
     assert checks.ocr_lookalike("消除校舍安全隐患*，改善学校办学条件")  # a seal's speck
@@ -110,7 +110,7 @@ def test_a_mark_no_value_starts_with_and_a_symbol_beside_chinese_are_named():
 
 def test_an_amount_is_doubtful_sooner_than_text():
     """A misread digit makes no odd word: an amount read below 0.90 is flagged, text below 0.80."""
-    from normalize.checks import LOW_CONFIDENCE, LOW_CONFIDENCE_AMOUNT, low_confidence_bound
+    from jixiao.normalize.checks import LOW_CONFIDENCE, LOW_CONFIDENCE_AMOUNT, low_confidence_bound
 
     assert low_confidence_bound("1,595,500.00") == low_confidence_bound("1595500.00") == LOW_CONFIDENCE_AMOUNT
     assert low_confidence_bound("完成处置") == low_confidence_bound("≥95.00(%)") == LOW_CONFIDENCE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from jixiao.pipelines.cli import main
 
 from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, need, unwritable_dir
@@ -77,8 +77,8 @@ def test_no_form_disclosures_give_zero_filings(tmp_path):
 def test_failure_class_does_not_depend_on_the_file_read_before(tmp_path):
     """PDFium keeps its last error process-wide: a zero-page PDF read right after an encrypted one
     must still be "empty", and a broken one "corrupt", not "encrypted"."""
-    from extract.errors import InputError
-    from extract.pdf import open_pdfium
+    from jixiao.extract.errors import InputError
+    from jixiao.extract.pdf import open_pdfium
 
     from .badinputs import make_corpus
 

@@ -10,11 +10,11 @@ import sqlite3
 
 import pytest
 
-from normalize.schema import Record
-from pipelines.cli import main
-from pipelines.corrections import CORRECTIONS, append_decision, check_decision
-from pipelines.outdir import hold
-from pipelines.record_paths import InvalidDecision
+from jixiao.normalize.schema import Record
+from jixiao.pipelines.cli import main
+from jixiao.pipelines.corrections import CORRECTIONS, append_decision, check_decision
+from jixiao.pipelines.outdir import hold
+from jixiao.pipelines.record_paths import InvalidDecision
 
 from .conftest import SAMPLES
 from .readers import read_csv

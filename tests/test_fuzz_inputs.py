@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.api import Options, process_file
+from jixiao.pipelines.api import Options, process_file
 
 from .badinputs import _pdf
 from .conftest import REALDATA, SAMPLES, SHARED, need
@@ -128,7 +128,7 @@ def test_thousands_of_form_pages_end_as_timeout():
 def test_a_timeout_a_pdf_library_turns_into_its_own_error_is_still_a_timeout(monkeypatch):
     from pdfplumber.utils.exceptions import PdfminerException
 
-    import extract.pdf
+    import jixiao.extract.pdf
 
     def read_page(*args):
         try:
@@ -136,13 +136,13 @@ def test_a_timeout_a_pdf_library_turns_into_its_own_error_is_still_a_timeout(mon
         except Exception as e:  # as pdfplumber does around pdfminer: wrap whatever comes
             raise PdfminerException(e) from None
 
-    monkeypatch.setattr(extract.pdf, "read_page", read_page)
+    monkeypatch.setattr(jixiao.extract.pdf, "read_page", read_page)
     res = run(SEED, timeout=1)
     assert res.error_class == "timeout", res.message
 
 
 def test_a_timeout_a_pdf_library_swallows_comes_again(monkeypatch):
-    import extract.pdf
+    import jixiao.extract.pdf
 
     def read_page(*args):
         try:
@@ -151,7 +151,7 @@ def test_a_timeout_a_pdf_library_swallows_comes_again(monkeypatch):
             pass  # a library that logs and carries on
         time.sleep(30)
 
-    monkeypatch.setattr(extract.pdf, "read_page", read_page)
+    monkeypatch.setattr(jixiao.extract.pdf, "read_page", read_page)
     t0 = time.monotonic()
     res = run(SEED, timeout=1)
     assert res.error_class == "timeout", res.message
@@ -162,12 +162,12 @@ def test_a_timeout_a_pdf_library_swallows_comes_again(monkeypatch):
 
 
 def test_a_bug_of_jixiao_is_internal_and_says_where(monkeypatch):
-    import normalize.record
+    import jixiao.normalize.record
 
     def records_from_document(doc, name):
         raise KeyError("a bug")
 
-    monkeypatch.setattr(normalize.record, "records_from_document", records_from_document)
+    monkeypatch.setattr(jixiao.normalize.record, "records_from_document", records_from_document)
     res = run(SEED)
     assert res.error_class == "internal"
     assert "KeyError" in res.message and "test_fuzz_inputs.py:" in res.message
@@ -206,7 +206,7 @@ def test_the_actions_of_launch_js_are_noted():
 
 
 def test_the_scanned_samples_carry_no_action():
-    from extract.pdf import pdf_actions
+    from jixiao.extract.pdf import pdf_actions
 
     scans = sorted(SAMPLES.glob("*scan*.pdf"))
     assert scans
@@ -214,7 +214,7 @@ def test_the_scanned_samples_carry_no_action():
 
 
 def test_a_real_budget_book_whose_bytes_hold_js_by_chance_carries_no_action():
-    from extract.pdf import pdf_actions
+    from jixiao.extract.pdf import pdf_actions
 
     path = need(REALDATA / "forms" / "putuo_wanli_jiedao_2023_dept_budget.pdf")
     assert b"/JS" in path.read_bytes()  # the premise: a byte search finds "/JS"
@@ -243,7 +243,7 @@ def test_image_data_that_holds_action_names_gives_no_action_note(tmp_path):
 
 
 def test_actions_in_pages_annotations_and_fields_are_found(tmp_path):
-    from extract.pdf import pdf_actions
+    from jixiao.extract.pdf import pdf_actions
 
     path = tmp_path / "actions.pdf"
     path.write_bytes(_pdf([

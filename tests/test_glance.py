@@ -12,8 +12,8 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
-from extract.ocr.engines import get_engine
-from extract.ocr.reader import ScanReader
+from jixiao.extract.ocr.engines import get_engine
+from jixiao.extract.ocr.reader import ScanReader
 from sample_pdfs import make_scans
 
 from .conftest import REALDATA, SAMPLES, need
@@ -61,7 +61,7 @@ def test_an_upside_down_form_page_passes(reader):
 def test_a_continuation_page_is_stopped_by_the_glance_but_read_after_its_form(reader):
     """Page 2 of the page-break sample has no title: the glance stops it on its own, and the
     filing still takes it (continuations are decided after a form's first page, by the probe)."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     pdf = pdfium.PdfDocument(str(SAMPLES / "pagebreak_2025_jiading_scan300.pdf"))
     assert reader.glance(pdf[1]) is False

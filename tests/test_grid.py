@@ -1,7 +1,7 @@
 """The grid rebuild, on plain data without a PDF."""
 
-from extract.grid import Seg, find_tables, normalize_segments, segments_from_rect
-from extract.pdf import assemble_page
+from jixiao.extract.grid import Seg, find_tables, normalize_segments, segments_from_rect
+from jixiao.extract.pdf import assemble_page
 
 
 def box(x0, y0, x1, y1):
@@ -99,7 +99,7 @@ def test_hidden_characters_belong_to_their_clip_cell():
 
 
 def test_titles():
-    from extract.classify import is_title, page_class, title_parts
+    from jixiao.extract.classify import is_title, page_class, title_parts
 
     titles = ("财政项目支出绩效目标申报表（项目总体情况）", "2026年度项目支出绩效目标申报表",
               "附件2 财政支出绩效目标申报表", "附件1-2：项目支出绩效目标表（2026年度）",
@@ -128,7 +128,7 @@ def test_turned_text_is_kept_and_read_the_way_it_runs(tmp_path):
     import pdfplumber
     from reportlab.pdfgen import canvas
 
-    from extract.pdf import open_pdfium, read_page
+    from jixiao.extract.pdf import open_pdfium, read_page
 
     path = tmp_path / "turned.pdf"
     c = canvas.Canvas(str(path))
@@ -154,7 +154,7 @@ def test_turned_text_is_kept_and_read_the_way_it_runs(tmp_path):
 
 
 def test_evenly_spread_cjk_reads_without_spaces_but_separate_phrases_keep_theirs():
-    from extract.pdf import build_lines
+    from jixiao.extract.pdf import build_lines
 
     def line(xs_texts):
         return build_lines([_char(t, x, 0) for x, t in xs_texts])[0].text
@@ -197,7 +197,7 @@ def test_one_ruling_running_on_is_no_border():
 
 def test_a_form_without_side_borders_reads_end_to_end(tmp_path):
     """A form drawn with row rulings and one column divider only (no outer verticals)."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     from .smallforms import draw_kv_form
 
@@ -211,7 +211,7 @@ def test_a_form_without_side_borders_reads_end_to_end(tmp_path):
 
 
 def test_fake_bold_twins_are_found_across_rounding_edges():
-    from extract.pdf import has_duplicate_chars
+    from jixiao.extract.pdf import has_duplicate_chars
 
     def c(text, x, top):
         return {"text": text, "x0": x, "top": top}

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from jixiao.pipelines.cli import main
 
 from .conftest import ROOT, SAMPLES, SHARED, need
 from .readers import read_csv
 
 PUDONG = SAMPLES / "district_2026_pudong.pdf"  # one digital filing, quick to read
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
-CLI = [sys.executable, "-m", "pipelines.cli", "extract"]
+CLI = [sys.executable, "-m", "jixiao.pipelines.cli", "extract"]
 
 
 def _jsonl(out: Path) -> list[dict]:
@@ -139,7 +139,7 @@ def test_the_size_limit_comes_before_hashing(tmp_path):
 def test_a_file_rewritten_while_it_is_read_is_not_kept_and_is_read_again(tmp_path, monkeypatch, capsys):
     """The file is rewritten (really, on disk) after the driver hashed it and before the worker
     parses it; the rewrite keeps its size and mtime, so only its bytes tell."""
-    from pipelines import api
+    from jixiao.pipelines import api
 
     src = tmp_path / "in"
     src.mkdir()
@@ -422,8 +422,8 @@ def test_a_full_disk_exits_4_and_leaves_the_last_outputs_whole(small_disk, capsy
     assert {k: v for k, v in after.items() if not k.startswith((".jixiao.lock", "ledger"))} == {
         k: v for k, v in before.items() if not k.startswith((".jixiao.lock", "ledger"))}
     # The outputs themselves, written onto the full disk: none replaced, no temporary file left.
-    from pipelines.errors import OutputNotWritable
-    from pipelines.outputs import write_outputs
+    from jixiao.pipelines.errors import OutputNotWritable
+    from jixiao.pipelines.outputs import write_outputs
 
     results = [{"status": "success", "records": _jsonl(out)}]
     with pytest.raises(OutputNotWritable, match="disk is full"):
@@ -458,7 +458,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised_other_formats_keep_them(
 
 
 def test_numbers_are_no_formulas():
-    from pipelines.outputs import csv_bytes
+    from jixiao.pipelines.outputs import csv_bytes
 
     rows = [{"amount": "-12.50", "text": "-12.50", "formula": "-2+3", "tab": "\tx", "plain": "12-3", "op": "=",
              "cell": "=A1"}]
@@ -519,7 +519,7 @@ def test_library_log_lines_go_through_jixiao_and_quiet_hides_them(tmp_path, capf
 def test_the_indexed_jieba_dictionary_segments_as_jieba_does():
     import jieba as jieba_module
 
-    from extract.words import jieba
+    from jixiao.extract.words import jieba
 
     whole = jieba_module.Tokenizer()
     whole.initialize()
@@ -535,7 +535,7 @@ def test_the_indexed_jieba_dictionary_segments_as_jieba_does():
 
 def test_tables_holds_its_dir_as_extract_holds_outdir(tmp_path):
     """Two runs writing one DIR mix their files (issue 13): `tables` takes the same lock."""
-    from pipelines.outdir import hold
+    from jixiao.pipelines.outdir import hold
 
     out = tmp_path / "tables"
     with hold(out):

@@ -4,8 +4,8 @@ import tomllib
 
 import pytest
 
-from normalize import schema
-from normalize.labels import TABLE, TABLE_PATH, LabelTableError, build_table, normalise
+from jixiao.normalize import schema
+from jixiao.normalize.labels import TABLE, TABLE_PATH, LabelTableError, build_table, normalise
 
 
 def test_every_alias_maps_to_one_key_and_every_key_is_in_the_schema():

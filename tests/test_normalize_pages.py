@@ -1,7 +1,7 @@
 """The normaliser on hand-built pages (no PDF): what an OCR'd page looks like to it."""
 
-from extract.model import Cell, Document, Line, Page, Table
-from normalize.record import records_from_document
+from jixiao.extract.model import Cell, Document, Line, Page, Table
+from jixiao.normalize.record import records_from_document
 
 
 def _cell(row, col, text, x0, x1, conf=1.0, method="text"):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import EngineMissing
-from extract.ocr.route import text_layer_usable
+from jixiao.extract.errors import EngineMissing
+from jixiao.extract.ocr.route import text_layer_usable
 from sample_pdfs import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +52,10 @@ def test_text_layer_usable():
 def test_digital_run_imports_no_ocr_engine():
     code = (
         "import sys\n"
-        "from pipelines.api import process_file\n"
+        "from jixiao.pipelines.api import process_file\n"
         f"r = process_file({str(SAMPLES / 'seed_2020_minhang_visible.pdf')!r})\n"
         "assert r.status == 'success', r\n"
-        "heavy = ('rapidocr', 'onnxruntime', 'cv2', 'pytesseract', 'extract.ocr.reader')\n"
+        "heavy = ('rapidocr', 'onnxruntime', 'cv2', 'pytesseract', 'jixiao.extract.ocr.reader')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
@@ -76,9 +76,9 @@ def _page(w=1200, h=900):
 def test_grid_from_image_with_spans_and_skew():
     import cv2
 
-    from extract.grid import find_tables
-    from extract.ocr import image as im
-    from extract.ocr import layout as lay
+    from jixiao.extract.grid import find_tables
+    from jixiao.extract.ocr import image as im
+    from jixiao.extract.ocr import layout as lay
 
     img = _page()
     # 3 columns × 3 rows; the top row is one merged cell; the left column merges rows 1-2.
@@ -110,7 +110,7 @@ def test_vertical_text_is_detected():
     import cv2
     import numpy as np
 
-    from extract.ocr import image as im
+    from jixiao.extract.ocr import image as im
 
     img = _page(1000, 1000)
     for row in range(8):  # lines of "characters": small blobs close together, lines apart
@@ -135,7 +135,7 @@ def _line_image(draw, w=700, h=60):
 def test_marks_empty_ticked_filled_and_tick():
     import cv2
 
-    from extract.ocr import layout as lay
+    from jixiao.extract.ocr import layout as lay
 
     def draw(img):
         cv2.rectangle(img, (20, 15), (50, 45), 255, 2)  # empty box
@@ -163,7 +163,7 @@ def test_dashes_and_blank_lines():
     import cv2
     import numpy as np
 
-    from extract.ocr import layout as lay
+    from jixiao.extract.ocr import layout as lay
 
     ink = np.zeros((60, 400), dtype=np.uint8)
     for k in range(5):
@@ -189,7 +189,7 @@ def test_close_lines_stay_apart():
     garbled line)."""
     import numpy as np
 
-    from extract.ocr import layout as lay
+    from jixiao.extract.ocr import layout as lay
 
     def tops(ink):
         return [b.y0 for b in lay.find_lines(ink, 0, 0)]
@@ -227,7 +227,7 @@ def test_specks_go_decimal_points_stay():
     import cv2
     import numpy as np
 
-    from extract.ocr import image as im
+    from jixiao.extract.ocr import image as im
 
     ink = np.zeros((200, 400), dtype=np.uint8)
     cv2.rectangle(ink, (50, 50), (70, 90), 255, 3)  # a digit
@@ -258,7 +258,7 @@ class FaultEngine:
     exact_positions = True
 
     def recognize(self, lines):
-        from extract.ocr.engines import Recognized
+        from jixiao.extract.ocr.engines import Recognized
 
         if FaultEngine.mode == "fail":
             raise RuntimeError("injected engine fault")
@@ -270,7 +270,7 @@ class FaultEngine:
 
 @pytest.fixture
 def fault_engine():
-    from extract.ocr import engines
+    from jixiao.extract.ocr import engines
 
     engines.register("fault", FaultEngine)
     yield FaultEngine
@@ -279,9 +279,9 @@ def fault_engine():
 
 
 def test_engine_fault_is_a_failure_row(fault_engine, monkeypatch):
-    from extract.ocr import engines
-    from extract.pdf import read_document
-    from pipelines.api import Options, process_file
+    from jixiao.extract.ocr import engines
+    from jixiao.extract.pdf import read_document
+    from jixiao.pipelines.api import Options, process_file
 
     path = scan("scan200")
     fault_engine.mode = "fail"
@@ -298,8 +298,8 @@ def test_engine_fault_is_a_failure_row(fault_engine, monkeypatch):
 def test_low_confidence_reaches_the_page(fault_engine):
     import pypdfium2 as pdfium
 
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     fault_engine.mode = "low"
     pdf = pdfium.PdfDocument(str(scan("scan200")))
@@ -313,8 +313,8 @@ def test_low_confidence_reaches_the_page(fault_engine):
 def test_noop_engine_reads_geometry_only():
     import pypdfium2 as pdfium
 
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     path = scan("scan200")
     cells = json.loads((EXPECTED.parent / "expected" / "seed_2020_minhang_visible.cells.json").read_text("utf-8"))
@@ -333,7 +333,7 @@ def test_noop_engine_reads_geometry_only():
 def test_missing_tesseract_says_how_to_install(monkeypatch):
     import pytesseract
 
-    from extract.ocr import engines
+    from jixiao.extract.ocr import engines
 
     monkeypatch.setattr(engines.shutil, "which", lambda cmd: None)
     with pytest.raises(EngineMissing) as e:
@@ -351,7 +351,7 @@ def test_cli_exits_3_without_the_engine(tmp_path):
     path = scan("mixed")
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no /usr/bin: no tesseract
     jixiao = Path(sys.executable).parent / "jixiao"
-    cmd = [str(jixiao)] if jixiao.exists() else [sys.executable, "-m", "pipelines.cli"]
+    cmd = [str(jixiao)] if jixiao.exists() else [sys.executable, "-m", "jixiao.pipelines.cli"]
     res = subprocess.run(cmd + ["extract", str(path), "-o", str(tmp_path / "out"), "--ocr-engine", "tesseract"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 3, res.stdout + res.stderr
@@ -360,7 +360,7 @@ def test_cli_exits_3_without_the_engine(tmp_path):
 
 
 def test_ocr_never_on_a_scan_is_a_failure_row():
-    from pipelines.api import Options, process_file
+    from jixiao.pipelines.api import Options, process_file
 
     res = process_file(str(scan("scan200")), Options(ocr="never"))
     assert res.status == "failure"
@@ -373,7 +373,7 @@ def test_ocr_never_on_a_scan_is_a_failure_row():
 
 @pytest.mark.slow
 def test_rapidocr_scan200_accuracy_and_provenance():
-    from pipelines.api import Options, process_file
+    from jixiao.pipelines.api import Options, process_file
 
     path = scan("scan200")
     res = process_file(str(path), Options(ocr_engine="rapidocr"))
@@ -391,7 +391,7 @@ def test_rapidocr_scan200_accuracy_and_provenance():
 
 @pytest.mark.slow
 def test_rapidocr_mixed_pdf_page_by_page():
-    from pipelines.api import Options, process_file
+    from jixiao.pipelines.api import Options, process_file
 
     path = scan("mixed")
     res = process_file(str(path), Options())
@@ -408,8 +408,8 @@ def test_rapidocr_mixed_pdf_page_by_page():
 def test_rapidocr_turned_page_is_made_upright():
     import pypdfium2 as pdfium
 
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     pdf = pdfium.PdfDocument(str(scan("rot90")))
     probe = ScanReader(get_engine("rapidocr")).probe(pdf[1], 2)
@@ -423,8 +423,8 @@ def test_rapidocr_turned_page_is_made_upright():
 def test_tesseract_reads_the_form_page():
     import pypdfium2 as pdfium
 
-    from extract.ocr.engines import get_engine
-    from extract.ocr.reader import ScanReader
+    from jixiao.extract.ocr.engines import get_engine
+    from jixiao.extract.ocr.reader import ScanReader
 
     pdf = pdfium.PdfDocument(str(scan("scan300")))
     page = ScanReader(get_engine("tesseract")).read(pdf[2], 3)
@@ -448,7 +448,7 @@ def test_non_form_run_loads_neither_jieba_nor_ocr_nor_pdfplumber_pages():
         "built = []\n"
         "init = pdfplumber.page.Page.__init__\n"
         "pdfplumber.page.Page.__init__ = lambda self, *a, **k: (built.append(1), init(self, *a, **k))[1]\n"
-        "from pipelines.api import process_file\n"
+        "from jixiao.pipelines.api import process_file\n"
         f"for p in {[str(p) for p in nf]!r}:\n"
         "    r = process_file(p)\n"
         "    assert r.status == 'success' and not r.records and r.form_pages == 0, r\n"
@@ -461,7 +461,7 @@ def test_non_form_run_loads_neither_jieba_nor_ocr_nor_pdfplumber_pages():
 
 
 def test_ocr_never_on_a_mixed_pdf_is_partial_and_says_which_pages():
-    from pipelines.api import Options, process_file
+    from jixiao.pipelines.api import Options, process_file
 
     res = process_file(str(scan("mixed")), Options(ocr="never"))
     assert res.status == "partial" and res.records
@@ -472,7 +472,7 @@ def test_rerun_after_installing_the_engine_does_the_work(tmp_path):
     """A failure for a missing engine is not cached: once it is there, the rerun reads the scan."""
     pdf = scan("scan300")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "pipelines.cli", "extract", str(pdf), "-o", str(out), "-q",
+    cmd = [sys.executable, "-m", "jixiao.pipelines.cli", "extract", str(pdf), "-o", str(out), "-q",
            "--ocr-engine", "tesseract"]
     no_tesseract = dict(os.environ, PATH=str(tmp_path / "empty"))
     assert subprocess.run(cmd, cwd=ROOT, env=no_tesseract, capture_output=True).returncode == 3
@@ -487,7 +487,7 @@ def test_rerun_after_installing_the_engine_does_the_work(tmp_path):
 def test_scanned_form_titled_inside_its_table_is_found(tmp_path):
     """The title printed in the table's first row (no title line above it) starts a form on a
     scan as it does on a digital page."""
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     from .smallforms import draw_kv_form, scan_of
 
@@ -504,7 +504,7 @@ def test_scanned_form_titled_inside_its_table_is_found(tmp_path):
 
 @pytest.mark.slow
 def test_scan_fed_upside_down_is_turned_and_read(tmp_path):
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     from .smallforms import draw_kv_form, scan_of
 
@@ -520,8 +520,8 @@ def test_scan_fed_upside_down_is_turned_and_read(tmp_path):
 def test_a_lines_certainty_is_its_least_sure_character_that_carries_meaning():
     """A misread character is one unsure step in a line of sure ones (普→晋 at 0.59 among 0.99s);
     an unsure comma or digit, which the engine often is when right, does not make a line doubtful."""
-    from extract.ocr.engines import Recognized
-    from extract.ocr.reader import _certainty
+    from jixiao.extract.ocr.engines import Recognized
+    from jixiao.extract.ocr.reader import _certainty
 
     def line(text: str, unsure: dict[int, float]) -> Recognized:
         confs = [unsure.get(k, 0.99) for k in range(len(text))]
@@ -534,7 +534,7 @@ def test_a_lines_certainty_is_its_least_sure_character_that_carries_meaning():
 
 
 def test_a_full_stop_in_a_characters_room_is_no_dust():
-    from extract.ocr.reader import _holds_a_character
+    from jixiao.extract.ocr.reader import _holds_a_character
 
     h = 10.0
     assert _holds_a_character("场所。更有", [5, 16, 27, 38, 49], 2, h)  # a blank of a whole character
@@ -546,7 +546,7 @@ def test_a_space_the_image_leaves_in_doubt_makes_the_line_unsure():
     """Two ideographs set solid stand 0.14 pitch short of the space bound; a printed space puts
     them 0.11 pitch or more past it. Just past the bound, or a whole character's room of paper
     (where a small "；" may have been lost), the space is doubtful; elsewhere sure."""
-    from extract.ocr.reader import LOST_MARK_SURENESS, PITCH_SPACE, _space_sureness
+    from jixiao.extract.ocr.reader import LOST_MARK_SURENESS, PITCH_SPACE, _space_sureness
 
     pitch = 20.0
     bound = PITCH_SPACE * pitch
@@ -562,7 +562,7 @@ def test_a_space_the_image_leaves_in_doubt_makes_the_line_unsure():
 def test_a_mark_between_ideographs_is_as_wide_as_their_distance_says():
     """"整合,优势" in a real form: the engine reads "，", but 合 and 优 stand 1.5 pitches apart
     (an ASCII comma's half box), not 2 (a full-width one's whole box). Near the middle: doubt."""
-    from extract.ocr.reader import MARK_SURENESS, _mark_widths
+    from jixiao.extract.ocr.reader import MARK_SURENESS, _mark_widths
 
     pitch, h = 24.0, 23.0
 
@@ -583,7 +583,7 @@ def test_a_mark_between_ideographs_is_as_wide_as_their_distance_says():
 
 @pytest.mark.slow
 def test_a_blank_where_a_mark_may_be_lost_is_flagged_and_a_plain_space_is_not(tmp_path):
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     from .smallforms import draw_kv_form, scan_of
 
@@ -609,7 +609,7 @@ def test_a_big_characters_stroke_is_no_ruling_but_a_short_ruling_is():
     bottom ruling: it split the title cell of a real form (and was erased from its text)."""
     import numpy as np
 
-    from extract.ocr.layout import find_rulings
+    from jixiao.extract.ocr.layout import find_rulings
 
     pt = 72 / 150
     ink = np.zeros((300, 700), np.uint8)
@@ -630,8 +630,8 @@ def test_a_character_against_a_crossing_keeps_its_stroke():
     that goes on past a crossing still is."""
     import numpy as np
 
-    from extract.grid import GridTable
-    from extract.ocr.layout import find_rulings, table_rulings_mask
+    from jixiao.extract.grid import GridTable
+    from jixiao.extract.ocr.layout import find_rulings, table_rulings_mask
 
     pt = 72 / 300
     ink = np.zeros((400, 900), np.uint8)
@@ -660,7 +660,7 @@ def test_a_mark_in_a_justified_line_is_no_dust():
     import cv2
     import numpy as np
 
-    from extract.ocr import image as im
+    from jixiao.extract.ocr import image as im
 
     ink = np.zeros((200, 600), dtype=np.uint8)
     cv2.rectangle(ink, (100, 100), (130, 131), 255, 3)  # a character
@@ -684,7 +684,7 @@ def test_a_mark_in_a_justified_line_is_no_dust():
 def test_a_space_beside_a_full_width_bracket_needs_more_room():
     """A full-width bracket's slot varies between fonts and in justified lines: a real form's
     肇事（案） stands 2.2 pitches from 事 to 案, no space. A printed space stands farther."""
-    from extract.ocr.reader import _bracket_room, _space_test
+    from jixiao.extract.ocr.reader import _bracket_room, _space_test
 
     pitch = 24.0
     text = "肇事（案）件"
@@ -701,7 +701,7 @@ def test_a_space_beside_a_full_width_bracket_needs_more_room():
 def test_one_misplaced_centre_makes_no_space():
     """滨江 in WQY: 滨's centre taken from the blank inside 江's 氵 widens 的→滨 and narrows
     滨→江 by as much; a printed space widens every span across it."""
-    from extract.ocr.reader import _ideograph_step
+    from jixiao.extract.ocr.reader import _ideograph_step
 
     pitch = 39.0
     misplaced = [0.0, 39.0, 88.0, 117.0, 156.0]  # 良 的 滨 江 夜: 滨 10 px right of its place

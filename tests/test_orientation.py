@@ -17,8 +17,8 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
-from extract.orient import char_turn, text_turn, turn_box, unturn_box
-from pipelines.api import extract_records
+from jixiao.extract.orient import char_turn, text_turn, turn_box, unturn_box
+from jixiao.pipelines.api import extract_records
 from sample_pdfs import make_scans
 from sample_pdfs.make_layouts import render, variants
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.api import extract_records, process_file
+from jixiao.pipelines.api import extract_records, process_file
 from tests.conftest import REALDATA, need
 from tests.test_samples import comparable
 

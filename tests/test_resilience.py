@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from jixiao.pipelines.cli import main
 
 from .test_batch import good_pdfs  # noqa: F401  (fixture)
 
@@ -34,7 +34,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 
 
 def _cmd(src: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pipelines.cli", "extract", str(src), "-o", str(out), "-q", *extra]
+    return [sys.executable, "-m", "jixiao.pipelines.cli", "extract", str(src), "-o", str(out), "-q", *extra]
 
 
 @pytest.mark.slow
@@ -80,7 +80,7 @@ def test_dask_local_cluster_equals_one_job(tmp_path, good_pdfs):  # noqa: F811
 
 def test_hung_input_is_killed_and_the_batch_goes_on(tmp_path, good_pdfs, monkeypatch):  # noqa: F811
     """A parser that never returns (fault injection) costs only its own input."""
-    from pipelines import executors
+    from jixiao.pipelines import executors
 
     real = executors.run_task
 
@@ -144,8 +144,8 @@ def test_interrupt_exits_130_without_traceback_and_a_rerun_finishes(tmp_path, go
 def test_a_pool_worker_takes_a_group_signal_quietly(capfd, sig):
     """Ctrl-C / kill reach every process in the group: a worker prints nothing and leaves the driver
     to decide (SIGINT: it carries on until told to stop; SIGTERM: it ends at once)."""
-    from pipelines.cli import _terminate  # the driver's SIGTERM handler, inherited by fork
-    from pipelines.executors import LocalPool
+    from jixiao.pipelines.cli import _terminate  # the driver's SIGTERM handler, inherited by fork
+    from jixiao.pipelines.executors import LocalPool
 
     old = signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -174,9 +174,9 @@ def test_a_failed_allocation_is_no_damaged_file():
     import pypdfium2 as pdfium
     import pytest
 
-    from extract.errors import from_pdf_library, out_of_memory
-    from extract.pdf import read_or_note
-    from pipelines.api import failure_of
+    from jixiao.extract.errors import from_pdf_library, out_of_memory
+    from jixiao.extract.pdf import read_or_note
+    from jixiao.pipelines.api import failure_of
 
     def library_enomem():
         try:

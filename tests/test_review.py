@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from jixiao.pipelines.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_pdfs"
 INPUTS = [SAMPLES / "seed_2020_minhang_visible.pdf", SAMPLES / "seed_2020_minhang_clipped.pdf"]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipelines.commands.review import DEFAULT_SCALE
-from pipelines.review import A4, MAX_PIXELS, page_scale
+from jixiao.pipelines.commands.review import DEFAULT_SCALE
+from jixiao.pipelines.review import A4, MAX_PIXELS, page_scale
 
 from .badinputs import _pdf
 from .conftest import ROOT
@@ -63,7 +63,7 @@ def _outdir(tmp_path: Path, pdf: Path, boxes: dict[str, tuple[int, list[float]]]
 
 def _review(out: Path, pdf_dir: Path) -> tuple[subprocess.CompletedProcess, float, int]:
     """`jixiao review` in a process of its own: (the run, its seconds, its peak RSS in MB)."""
-    code = ("import resource, sys, time; from pipelines.cli import main; t0 = time.monotonic();"
+    code = ("import resource, sys, time; from jixiao.pipelines.cli import main; t0 = time.monotonic();"
             f" rc = main(['review', {str(out)!r}, '--pdf-dir', {str(pdf_dir)!r}]);"
             " print(rc, time.monotonic() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
     run = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT)),

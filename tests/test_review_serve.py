@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.corrections import CORRECTIONS
-from pipelines.corrections import load as load_corrections
-from pipelines.review_server import Gate, Refused, is_loopback, with_token
+from jixiao.pipelines.cli import main
+from jixiao.pipelines.corrections import CORRECTIONS
+from jixiao.pipelines.corrections import load as load_corrections
+from jixiao.pipelines.review_server import Gate, Refused, is_loopback, with_token
 
 from .conftest import ROOT, SAMPLES
 from .readers import read_csv
@@ -92,8 +92,9 @@ def serving(out: Path, *more: str):
     err = out.parent / "serve.err"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     with open(err, "wb") as ferr:
-        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "review", str(out), "--serve", "--port", "0",
-                                 "--reviewer", "tester", *more], stdout=subprocess.PIPE, stderr=ferr, env=env)
+        proc = subprocess.Popen([sys.executable, "-m", "jixiao.pipelines.cli", "review", str(out), "--serve",
+                                 "--port", "0", "--reviewer", "tester", *more],
+                                stdout=subprocess.PIPE, stderr=ferr, env=env)
     try:
         line = b""
         deadline = time.monotonic() + 60
@@ -290,7 +291,7 @@ def reviewed_out(base, tmp_path_factory) -> tuple[Path, dict[str, dict]]:
 
 
 def _value(rec: dict, path: str):
-    from pipelines.record_paths import locate
+    from jixiao.pipelines.record_paths import locate
 
     return locate(rec, path).get()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.api import extract_records
+from jixiao.pipelines.api import extract_records
 from sample_pdfs.catalog import expected_files, expected_records, pdf_of
 
 EXPECTED = expected_files()

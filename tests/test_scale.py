@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.api import Options, process_file
-from pipelines.ledger import Ledger
-from pipelines.run import LEDGER, pipeline_version
+from jixiao.pipelines.api import Options, process_file
+from jixiao.pipelines.ledger import Ledger
+from jixiao.pipelines.run import LEDGER, pipeline_version
 
 from .conftest import ROOT, SAMPLES
 
@@ -22,7 +22,7 @@ FORMATS = "jsonl,csv,parquet,sqlite"
 # ru_maxrss would start from the RSS of the (large) test process it was spawned from.
 RUN = """
 import json, sys
-from pipelines import run as batch
+from jixiao.pipelines import run as batch
 batch.pipeline_version = lambda: sys.argv[4]  # the ledger's, though the tree changes meanwhile
 code, summary = batch.run([sys.argv[1]], sys.argv[2], formats=sys.argv[3], jobs=1)
 with open("/proc/self/status") as f:
@@ -104,7 +104,7 @@ def test_parquet_row_groups_and_sqlite_chunks_give_the_same_tables(tmp_path, one
 
     import pyarrow.parquet as pq
 
-    from pipelines import outputs
+    from jixiao.pipelines import outputs
 
     results = [_copy_of(one_result, f"f{i}.pdf", hashlib.sha256(b"%d" % i).hexdigest()) for i in range(5)]
     outputs.write_outputs(tmp_path / "one", results, set(FORMATS.split(",")))

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from benchmarks.scans import GOLDEN, PUTUO, score
-from pipelines.api import extract_records
+from jixiao.pipelines.api import extract_records
 from sample_pdfs.make_layouts import render, variants
 from sample_pdfs.scan_damage import (
     FAMILIES,
@@ -265,7 +265,7 @@ def test_a_photographed_page_at_150_dpi_keeps_its_title(tmp_path):
 
 
 def test_dark_areas_beyond_the_sheet_are_no_ink():
-    from extract.ocr import image as im
+    from jixiao.extract.ocr import image as im
 
     ink = np.zeros((300, 400), dtype=np.uint8)
     ink[:60, 330:] = 255  # background in a corner of the photo

@@ -16,8 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipelines.api import Options
-from pipelines.cli import main
+from jixiao.pipelines.api import Options
+from jixiao.pipelines.cli import main
 from sample_pdfs import catalog
 
 SAMPLES = Path(catalog.HERE)
@@ -184,7 +184,7 @@ def test_scanned_pages_that_are_no_form_are_read_for_the_copy(tmp_path):
 def test_pages_that_are_no_form_wait_for_time_left_and_the_forms_do_not(tmp_path):
     """With too short a time limit to spare any (30 s: its reserve is all of it), the form is read
     and its page gets its text; the page that is no form is named in a note."""
-    from pipelines.api import process_file
+    from jixiao.pipelines.api import process_file
 
     res = process_file(str(_narrative_then_form(tmp_path)), Options(timeout=30, searchable_pdf=str(tmp_path / "c")))
     assert res.status == "success" and len(res.records) == 1
@@ -275,7 +275,7 @@ def test_a_line_fills_its_box_on_a_cropped_page_turned_by_rotate(tmp_path):
     at (10, 20)-(110, 40) as shown is at x 70..90, y 110..210 in the page's own space."""
     import pypdfium2 as pdfium
 
-    from pipelines.searchable import searchable_copy
+    from jixiao.pipelines.searchable import searchable_copy
 
     path = tmp_path / "turned.pdf"
     digest = _blank_pdf(path, [0, 0, 600, 800], [50, 100, 550, 700], rotate=90)
@@ -289,7 +289,7 @@ def test_a_line_fills_its_box_on_a_cropped_page_turned_by_rotate(tmp_path):
 def test_a_line_runs_the_way_its_page_was_turned_and_fills_its_box(tmp_path, turn):
     import pypdfium2 as pdfium
 
-    from pipelines.searchable import searchable_copy
+    from jixiao.pipelines.searchable import searchable_copy
 
     path = tmp_path / "page.pdf"
     digest = _blank_pdf(path, [0, 0, 600, 800])
@@ -301,7 +301,7 @@ def test_a_line_runs_the_way_its_page_was_turned_and_fills_its_box(tmp_path, tur
 
 
 def test_a_changed_input_gets_no_copy(tmp_path):
-    from pipelines.searchable import CopyProblem, searchable_copy
+    from jixiao.pipelines.searchable import CopyProblem, searchable_copy
 
     path = tmp_path / "page.pdf"
     _blank_pdf(path, [0, 0, 600, 800])

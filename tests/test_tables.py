@@ -15,18 +15,18 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from extract.alltables import (
+from jixiao.extract.alltables import (
     TablesDocument,
     ocr_hook,
     parse_pages,
     read_tables,
     select_pages,
 )
-from extract.grid import Seg
-from extract.model import Page, Table
-from extract.pdf import _path_pieces, _segments
-from pipelines.cli import main
-from pipelines.tables_out import table_grid
+from jixiao.extract.grid import Seg
+from jixiao.extract.model import Page, Table
+from jixiao.extract.pdf import _path_pieces, _segments
+from jixiao.pipelines.cli import main
+from jixiao.pipelines.tables_out import table_grid
 
 from .badinputs import basic_bad_inputs
 from .conftest import REALDATA, SAMPLES, need, unwritable_dir
@@ -176,7 +176,7 @@ def test_column_span_2_needs_the_frame_drawn_as_a_path():
     """The table's outer frame is one closed path (m l l l h), which pdfminer calls a curve. Without
     it the first and last columns and the header row have no outer ruling and are dropped: 7 x 5
     instead of 11 x 7 (our bug, found here; camelot sees the frame because it renders the page)."""
-    from extract.pdf import open_pdfium, read_page
+    from jixiao.extract.pdf import open_pdfium, read_page
 
     path = need(PEER / "camelot" / "column_span_2.pdf")
     pdfium = open_pdfium(path)

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from extract.alltables import read_tables
-from pipelines import executors
-from pipelines.cli import main
+from jixiao.extract.alltables import read_tables
+from jixiao.pipelines import executors
+from jixiao.pipelines.cli import main
 
 from .conftest import ROOT, SAMPLES, SHARED, need
 
@@ -69,9 +69,9 @@ def test_a_hanging_input_is_a_timeout_and_the_others_are_written(tmp_path, capsy
 
 
 def test_a_slow_input_meets_the_soft_deadline_as_a_timeout(tmp_path, capsys, monkeypatch):
-    import extract.alltables
+    import jixiao.extract.alltables
 
-    monkeypatch.setattr(extract.alltables, "read_tables", lambda *a, **k: time.sleep(60))
+    monkeypatch.setattr(jixiao.extract.alltables, "read_tables", lambda *a, **k: time.sleep(60))
     src = tmp_path / "in"
     _inputs(src, ["slow.pdf"])
     t0 = time.monotonic()
@@ -142,7 +142,8 @@ def test_things_named_pdf_that_are_no_files_and_non_utf8_names_are_reported(tmp_
     (d / "folder.pdf").mkdir()
     out = tmp_path / "out"
     # A separate process, so that a hang fails the test instead of stopping the suite.
-    run = subprocess.run([sys.executable, "-m", "pipelines.cli", "tables", str(d), "-o", str(out), "--jobs", "1"],
+    run = subprocess.run([sys.executable, "-m", "jixiao.pipelines.cli", "tables", str(d), "-o", str(out),
+                          "--jobs", "1"],
                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=120)
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
@@ -169,7 +170,7 @@ def test_a_missing_ocr_engine_stops_the_run_with_exit_3(tmp_path):
     pdf = tmp_path / "scan.pdf"
     _scan_pdf(pdf)
     env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=str(Path(sys.executable).parent))  # no tesseract
-    run = subprocess.run([sys.executable, "-m", "pipelines.cli", "tables", str(pdf), "-o", str(tmp_path / "out"),
+    run = subprocess.run([sys.executable, "-m", "jixiao.pipelines.cli", "tables", str(pdf), "-o", str(tmp_path / "out"),
                           "--ocr-engine", "tesseract", "--jobs", "1"],
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 3, run.stderr

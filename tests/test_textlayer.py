@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from extract.textfold import fold
-from normalize.text import clean
+from jixiao.extract.textfold import fold
+from jixiao.normalize.text import clean
 
 from .smallforms import draw_kv_form
 
@@ -31,7 +31,7 @@ def _kangxi_form(path: Path) -> None:
 
 
 def test_a_form_written_with_kangxi_radicals_reads_as_plain_text(tmp_path):
-    from pipelines.api import extract_records
+    from jixiao.pipelines.api import extract_records
 
     path = tmp_path / "kangxi.pdf"
     _kangxi_form(path)
@@ -51,8 +51,8 @@ def test_a_form_written_with_kangxi_radicals_reads_as_plain_text(tmp_path):
 
 
 def test_symbol_font_check_boxes_read_as_boxes():
-    from extract.textfold import fold_chars, symbol_box
-    from normalize.values import checkbox_options
+    from jixiao.extract.textfold import fold_chars, symbol_box
+    from jixiao.normalize.values import checkbox_options
 
     def ch(text, font):
         return {"text": text, "fontname": font, "x0": 0, "x1": 1, "top": 0, "bottom": 1}

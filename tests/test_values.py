@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from normalize.text import join_lines, split_label
-from normalize.values import checkbox_options, parse_amount, parse_date, parse_target
+from jixiao.normalize.text import join_lines, split_label
+from jixiao.normalize.values import checkbox_options, parse_amount, parse_date, parse_target
 
 
 def test_join_lines_spec_rule():
@@ -89,7 +89,7 @@ def test_a_tick_after_its_option_ticks_the_option_before_it():
 def test_a_lone_tick_between_two_options_is_told_apart():
     """A photographed scan at 150 dpi lost one option's empty box: "新增项目 ☑延续项目". The tick is
     taken as ticking the option after it (as marks stand before their options), and flagged."""
-    from normalize.values import lone_tick
+    from jixiao.normalize.values import lone_tick
 
     assert checkbox_options("新增项目 ☑延续项目") is None  # one mark: no cell of boxes by itself
     assert lone_tick("新增项目 ☑延续项目") == lone_tick("新增项目☑延续项目") == ("新增项目", "延续项目")

@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from normalize.schema import Record
+    from jixiao.normalize.schema import Record
 
     print(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=2))
     return 0

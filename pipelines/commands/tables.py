@@ -47,7 +47,7 @@ class _Input:
 
 
 def run(args) -> int:
-    from extract.alltables import parse_pages
+    from jixiao.extract.alltables import parse_pages
 
     from .. import api, executors  # noqa: F401  (api: pydantic loaded once, here, inherited by the workers)
     from ..run import parse_formats
@@ -159,7 +159,7 @@ class _Report:
         print(f"jixiao: {display_path(inp.path)}: {error_class}: {message}", file=sys.stderr)
 
     def done(self, inp: _Input, res: dict) -> None:
-        from extract.alltables import TablesDocument
+        from jixiao.extract.alltables import TablesDocument
 
         from ..inputs import display_name, display_path
         from ..tables_out import write_document

@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import os
 import types
+from functools import cache
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("jixiao")  # the one place: pyproject.toml's [project] version
-except PackageNotFoundError:  # the source folders on sys.path without an install
-    __version__ = "0+unknown"
+
+@cache
+def _version() -> str:
+    """pyproject.toml's [project] version, the one place it is written. Looked up when asked
+    for: importlib.metadata costs 25 ms, and the command line forks its first worker before."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jixiao")
+    except PackageNotFoundError:  # the source folders on sys.path without an install
+        return "0+unknown"
 
 __all__ = ["__version__", "extract", "to_frames"]
 
@@ -63,6 +70,8 @@ def to_frames(records) -> dict:
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        return _version()
     if name in ("extract", "normalize", "pipelines"):  # jixiao.extract(...) with no import before
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,6 @@ import errno
 import gc
 import sys
 
-from . import __version__
 from .errors import EXIT_INTERRUPTED, JixiaoError, OutputNotWritable, UsageError
 from .inputs import display_path
 
@@ -40,11 +39,21 @@ def _command_modules() -> dict:
 def build_parser(mods: dict | None = None) -> argparse.ArgumentParser:
     mods = mods if mods is not None else _command_modules()
     p = _Parser(prog="jixiao", description="Chinese budget performance-target forms (绩效目标申报表) from PDF to data.")
-    p.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     for name, mod in mods.items():
         mod.add_arguments(sub.add_parser(name, help=mod.HELP, description=mod.HELP))
     return p
+
+
+class _Version(argparse.Action):
+    """--version, with the version looked up only when asked for (see jixiao._version)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"jixiao {__version__}")  # on stdout, as argparse's own version action does
+        parser.exit()
 
 
 def _terminate(signum, frame):

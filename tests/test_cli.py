@@ -90,3 +90,17 @@ def test_failure_class_does_not_depend_on_the_file_read_before(tmp_path):
         except InputError as e:
             got = e.error_class
         assert got == want[name], name
+
+
+def test_the_command_line_forks_its_worker_before_loading_package_metadata():
+    """importlib.metadata (the version's source) costs 25 ms; the command line and its parser
+    start without it, so the first worker is forked that much sooner. --version still says it."""
+    code = ("import sys, jixiao.pipelines.cli as c; c.build_parser();"
+            "print('importlib.metadata' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.stdout.strip() == "False", run.stderr
+    import jixiao
+
+    version = subprocess.run([sys.executable, "-m", "jixiao.pipelines.cli", "--version"], capture_output=True,
+                             text=True, timeout=120)
+    assert version.returncode == 0 and version.stdout.strip() == f"jixiao {jixiao.__version__}"

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -24,13 +23,10 @@ import pytest
 
 from jixiao.pipelines.cli import main
 
+from .chromium import chromium
+
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_pdfs"
 INPUTS = [SAMPLES / "seed_2020_minhang_visible.pdf", SAMPLES / "seed_2020_minhang_clipped.pdf"]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--disable-component-update", "--disable-sync", "--disable-extensions", "--no-first-run",
-         "--no-default-browser-check", "--hide-scrollbars", "--window-size=1400,900", "--lang=zh-CN"]
 
 
 @pytest.fixture(scope="module")
@@ -105,23 +101,8 @@ def test_bad_outdir_is_a_usage_error(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.skip("Debian chromium and chromium-driver are not installed (scripts/setup.sh installs them as root)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[dev])")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="jixiao-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def open_page(driver, url: str) -> None:

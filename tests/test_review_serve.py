@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,18 +32,13 @@ from jixiao.pipelines.corrections import CORRECTIONS
 from jixiao.pipelines.corrections import load as load_corrections
 from jixiao.pipelines.review_server import Gate, Refused, is_loopback, with_token
 
+from .chromium import chromium
 from .conftest import ROOT, SAMPLES
 from .readers import read_csv
 
 WENWU = SAMPLES / "central_2025_wenwu.pdf"  # one filing, one flag: truncated_tail on fields.overall_goal
 PUDONG = SAMPLES / "district_2026_pudong.pdf"  # one filing, two truncated_tail flags
 WENWU_ID = "a54e3d5a83a8-1"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--disable-component-update", "--disable-sync", "--disable-extensions", "--no-first-run",
-         "--no-default-browser-check", "--hide-scrollbars", "--window-size=1400,900", "--lang=zh-CN",
-         "--disable-background-timer-throttling", "--disable-renderer-backgrounding"]
 
 
 def _records(out: Path) -> dict[str, dict]:
@@ -386,24 +380,10 @@ def test_serve_refuses_what_it_cannot_serve(tmp_path, base, capsys):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.skip("Debian chromium and chromium-driver are not installed (scripts/setup.sh installs them as root)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[dev])")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="jixiao-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
-    try:
+    # Two tabs post at once: neither may be throttled as a background tab.
+    awake = ("--disable-background-timer-throttling", "--disable-renderer-backgrounding")
+    with chromium(awake, browser_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _errors(driver) -> list[dict]:

@@ -98,7 +98,7 @@ def ocr_lookalike(v: str, lookalike: dict[str, frozenset[str]] | None = None) ->
 
 def _cjk_side(ch: str) -> bool:
     """An ideograph or a full-width bracket: what stands either side of a "；" or "、" ("》·《")."""
-    return is_ideograph(ch) or ch in "《》（）〔〕【】「」“”"
+    return is_ideograph(ch) or (ch in OPENERS + CLOSERS and not ch.isascii())
 
 
 def word_lookalike(v: str, lookalike: dict[str, frozenset[str]]) -> str | None:

@@ -266,8 +266,8 @@ class RecordBuilder:
                         f"{len(chosen)} of {len(opts)} options ticked: " + "、".join(o for o, _ in opts),
                     )
                     v = ""
-            elif lone_tick(v) is not None:
-                before, after = lone_tick(v)
+            elif (options := lone_tick(v)) is not None:
+                before, after = options
                 self.flag("ambiguous_checkbox", path, p.page,
                           f"one tick between {before!r} and {after!r} (a box not read?); taken as ticking {after!r}")
                 v = after

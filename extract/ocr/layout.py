@@ -130,7 +130,7 @@ def _stubs(labels: np.ndarray, stats: np.ndarray, keep: np.ndarray, across: np.n
     stub = np.zeros(labels.shape, dtype=bool)
     for i in np.flatnonzero(keep):
         x, y, w, h, _ = (int(v) for v in stats[i])
-        if i == 0 or w <= 2 * reach:
+        if w <= 2 * reach:
             continue
         band = across[y : y + h, x : x + w].any(axis=0)
         own = labels[y : y + h, x : x + w] == i
